@@ -1,0 +1,89 @@
+#pragma once
+// pcbridge's configuration: validated once at start-up into these immutable structs.
+// proxy/ never sees YAML; it gets a `std::shared_ptr<const config>`.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pcbridge::config {
+
+struct listen_config {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;            // 0: pick a free port (tests)
+  std::size_t max_body_bytes = 10 * 1024 * 1024;   // XML request bodies; 413 beyond
+  std::size_t max_header_bytes = 16 * 1024;        // 431/400 beyond
+  int header_timeout_ms = 10000;        // time to receive the request head
+  int idle_timeout_ms = 60000;          // keep-alive idle time between requests
+};
+
+struct upstream_config {
+  std::string base_url;                 // V2 base, e.g. https://api.powerclerk.com
+  std::string token_url;                // OAuth token endpoint
+  int timeout_ms = 30000;               // one upstream exchange
+  int operations_per_minute = 60;       // per API key
+  std::string ca_file;                  // optional extra CA bundle for https
+  std::string changed_since_offset = "+00:00";  // offset for a bare changed_since date
+  int token_refresh_margin_s = 300;     // refresh this long before expiry
+  std::size_t max_response_bytes = 64 * 1024 * 1024;  // JSON answers; 502 beyond
+};
+
+struct client_config {
+  std::string user;
+  std::array<unsigned char, 32> password_sha256{};  // plain passwords are hashed on load
+  std::string client_id;
+  std::string client_secret;
+  std::optional<std::string> api_key;   // else the client's own X-ApiKey is forwarded
+  bool admin = false;                   // SetProjectData writes non-draft .../Data
+};
+
+// Basic credentials used directly as OAuth client id/secret (no `clients` entry needed).
+struct passthrough_config {
+  bool enabled = false;
+  std::optional<std::string> api_key;   // else the client's own X-ApiKey is forwarded
+  bool admin = false;
+};
+
+enum class route_mode { translate, reject };
+
+struct log_config {
+  enum class format_kind { text, json } format = format_kind::text;
+  enum class level_kind { debug, info, warn, error } level = level_kind::info;
+};
+
+struct config {
+  listen_config listen;
+  upstream_config upstream;
+  std::vector<client_config> clients;
+  passthrough_config basic_as_client_credentials;
+  std::map<std::string, route_mode> routes;   // by V1 method name; absent = translate
+  log_config log;
+};
+
+// One problem found while loading: `path` is the YAML key path ("clients[1].password"),
+// `line` is 1-based (0 when unknown).
+struct config_error {
+  std::string path;
+  int line = 0;
+  std::string message;
+};
+
+struct load_result {
+  std::shared_ptr<const config> value;       // null when errors is non-empty
+  std::vector<config_error> errors;
+};
+
+// Reads, validates and resolves (secrets from *_env / *_file) a YAML document.
+load_result load_config_file(const std::string& path);
+load_result load_config_text(const std::string& yaml_text, const std::string& origin = "<text>");
+
+// "file:LINE: path: message" lines, one per error.
+std::string format_errors(const std::vector<config_error>& errors, const std::string& origin);
+
+// SHA-256 of `text` (used for password checks; OpenSSL libcrypto).
+std::array<unsigned char, 32> sha256(const std::string& text);
+
+}  // namespace pcbridge::config

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pcbridge needs to build, test and run its demo.
+# Idempotent: packages already present are not touched, and apt is only called
+# when something is missing. Needs root (or sudo) and Debian's apt sources.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
+  libssl-dev libpugixml-dev nlohmann-json3-dev libyaml-cpp-dev doctest-dev
+  libbenchmark-dev curl openssl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,58 @@
+#pragma once
+// Entry points of the V1 <-> V2 body translators. Pure functions over bytes: no I/O, no
+// clock. A failure is 400 for bad V1 input and 502 for a V2 answer that cannot be
+// translated (the message names the method and the field); never a partial document.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "method.hpp"
+#include "outcome.hpp"
+
+namespace pcbridge::translators {
+
+inline constexpr std::string_view v1_namespace = "http://service.powerclerk.com/api/v1/";
+
+enum class value_type { text, date, boolean };
+
+// Data-field types of one form, from its V2 schema (GetFormSchema answer). Keys are the
+// DataFieldId and, when set, the CustomId of each field.
+struct field_type_map {
+  std::unordered_map<std::string, value_type> by_id;
+  std::optional<value_type> find(std::string_view id) const;
+};
+outcome<field_type_map> field_types_from_schema(std::string_view v2_schema_json);
+
+struct translate_context {
+  // Types of the form's data fields; null means "not known": exact-pattern fallback.
+  const field_type_map* types = nullptr;
+};
+
+struct translated {
+  std::string body;              // V1 XML (responses) or V2 JSON (requests)
+  int typing_fallbacks = 0;      // values typed by pattern because no schema was known
+  // Requests only: SetProjectData wrote a partial instance set; the proxy must read the
+  // current data (GET of the same V2 path) and call v1_request_to_v2_with_current.
+  bool needs_current_data = false;
+};
+
+// V2 JSON answer -> V1 XML document (declaration, v1 namespace on the root).
+outcome<translated> v2_response_to_v1(method_id method, std::string_view v2_json,
+                                      const translate_context& ctx);
+
+// V1 XML request body -> V2 JSON request body. 400 on malformed XML, a foreign namespace,
+// or values that cannot be converted.
+outcome<translated> v1_request_to_v2(method_id method, std::string_view v1_xml,
+                                     const translate_context& ctx);
+
+// Second step of a partial multi-instance SetProjectData: patch the indexes the V1
+// request names into `current_v2_json` (the current data answer) and send whole lists.
+outcome<translated> v1_request_to_v2_with_current(method_id method, std::string_view v1_xml,
+                                                  std::string_view current_v2_json,
+                                                  const translate_context& ctx);
+
+// <?xml ...?><Error xmlns="v1" Status=".." Message=".." RequestId=".."/> (mapping.md §7).
+std::string v1_error_body(int status, std::string_view message, std::string_view request_id);
+
+}  // namespace pcbridge::translators
