@@ -1,0 +1,170 @@
+// match_v1: V1 request line -> route row + V2 target. Pure; the table is route_table.cpp.
+#include <string>
+#include <vector>
+
+#include "translators/query.hpp"
+#include "translators/route_detail.hpp"
+#include "translators/route_table.hpp"
+
+namespace pcbridge::translators {
+
+namespace {
+
+constexpr std::string_view v1_prefix = "/services.svc/v1";  // compared case-insensitively
+constexpr std::string_view v2_prefix = "/services/v2/";
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+std::vector<std::string_view> split(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (true) {
+    const auto slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) return out;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+bool is_param(std::string_view pattern_segment) {
+  return pattern_segment.size() > 2 && pattern_segment.front() == '{' &&
+         pattern_segment.back() == '}';
+}
+
+std::string_view param_name(std::string_view pattern_segment) {
+  return pattern_segment.substr(1, pattern_segment.size() - 2);
+}
+
+// Literal segments compare case-insensitively; a {Name} takes any (non-empty) segment raw.
+bool match_pattern(std::string_view pattern, const std::vector<std::string_view>& segments,
+                   std::vector<std::pair<std::string, std::string>>& params) {
+  const auto parts = split(pattern);
+  if (parts.size() != segments.size()) return false;
+  params.clear();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (is_param(parts[i])) {
+      params.emplace_back(std::string(param_name(parts[i])), std::string(segments[i]));
+    } else if (!iequals(parts[i], segments[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Writes the template with each {Name} replaced by its raw (still encoded) value.
+std::string fill_template(std::string_view tmpl,
+                          const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string out;
+  bool first = true;
+  for (std::string_view part : split(tmpl)) {
+    if (!first) out += '/';
+    first = false;
+    if (!is_param(part)) {
+      out += part;
+      continue;
+    }
+    for (const auto& [name, value] : params) {
+      if (name == param_name(part)) {
+        out += value;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::string_view verb_name(http_verb v) {
+  switch (v) {
+    case http_verb::get: return "GET";
+    case http_verb::post: return "POST";
+    case http_verb::put: return "PUT";
+    case http_verb::patch: return "PATCH";
+    case http_verb::del: return "DELETE";
+    case http_verb::head: return "HEAD";
+    case http_verb::options: return "OPTIONS";
+    case http_verb::other: break;
+  }
+  return "other";
+}
+
+// Refuses what could make the V2 path mean something else than the V1 one: empty
+// segments and dot segments, also percent-encoded (upstream may decode before routing).
+outcome<std::vector<std::string_view>> checked_segments(std::string_view rest) {
+  auto segments = split(rest);
+  for (std::string_view s : segments) {
+    if (s.empty()) return failure{400, "empty path segment ('//') in the request path"};
+    const auto decoded = percent_decode(s);
+    if (!decoded) return failure{400, "malformed percent-encoding in the request path"};
+    if (*decoded == "." || *decoded == "..") {
+      return failure{400, "'.' and '..' segments are not allowed in the request path"};
+    }
+  }
+  return segments;
+}
+
+}  // namespace
+
+outcome<route_match> match_v1(http_verb verb, std::string_view target,
+                              const match_options& opts) {
+  std::string_view path = target.substr(0, target.find_first_of("?#"));
+  std::string_view query;
+  if (const auto q = target.find('?'); q != std::string_view::npos) {
+    query = target.substr(q + 1);
+    query = query.substr(0, query.find('#'));
+  }
+
+  const failure not_v1{404, "not a V1 API path: V1 paths start with /Services.svc/v1/"};
+  if (path.size() <= v1_prefix.size() || !iequals(path.substr(0, v1_prefix.size()), v1_prefix) ||
+      path[v1_prefix.size()] != '/') {
+    return not_v1;
+  }
+  std::string_view rest = path.substr(v1_prefix.size() + 1);
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);  // tolerated, not forwarded
+  if (rest.empty()) return not_v1;
+
+  auto segments = checked_segments(rest);
+  if (!segments) return segments.error();
+
+  route_match m;
+  std::string allowed;  // verbs of rows whose path matched, for the 405
+  for (const route& r : all_routes()) {
+    if (r.id == method_id::Generic) continue;
+    if (!match_pattern(r.v1_pattern, *segments, m.params)) continue;
+    if (r.verb == verb) {
+      m.matched = &r;
+      break;
+    }
+    if (!allowed.empty()) allowed += ", ";
+    allowed += verb_name(r.verb);
+  }
+  if (m.matched == nullptr && !allowed.empty()) {
+    return failure{405, "method " + std::string(verb_name(verb)) +
+                            " is not allowed on this path; allowed: " + allowed};
+  }
+
+  std::string v2_path;
+  if (m.matched != nullptr) {
+    const bool admin = opts.admin && !m.matched->v2_admin_template.empty();
+    v2_path = fill_template(admin ? m.matched->v2_admin_template : m.matched->v2_template,
+                            m.params);
+  } else {
+    m.matched = verb == http_verb::get ? &generic_get_route() : &route_for(method_id::Generic);
+    m.params.clear();
+    v2_path = std::string(rest);
+  }
+
+  auto v2_query = rewrite_v1_query(query, opts.default_offset);
+  if (!v2_query) return v2_query.error();
+  m.v2_target = std::string(v2_prefix) + v2_path;
+  if (!v2_query->empty()) m.v2_target += "?" + *v2_query;
+  return m;
+}
+
+}  // namespace pcbridge::translators
