@@ -1,0 +1,73 @@
+#pragma once
+// HTTP/1.1 client for the V2 API and the token endpoint: plain TCP or TLS (OpenSSL,
+// SNI, peer and host-name verification), keep-alive connection reuse, one deadline per
+// exchange. Retry policy lives with the caller; this class only reports whether the
+// request may have reached the server.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "proxy/coro.hpp"
+#include "proxy/endpoint.hpp"
+
+namespace pcbridge::proxy {
+
+namespace http = boost::beast::http;
+
+struct upstream_request {
+  http::verb method = http::verb::get;
+  std::string target;  // origin-form, e.g. "/services/v2/Programs"
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // Non-idempotent requests always get a fresh connection: a pooled connection the
+  // server has just closed would make the outcome of a write unknowable.
+  bool idempotent = true;
+  std::chrono::milliseconds timeout{30000};
+};
+
+enum class upstream_failure {
+  none,
+  connect,       // resolve/connect/TLS handshake failed: the request was not sent
+  timeout,       // the deadline passed
+  broken,        // connection failed during the exchange
+  too_large,     // answer above the response size limit
+};
+
+struct upstream_result {
+  upstream_failure failure = upstream_failure::none;
+  bool may_have_been_sent = false;   // true once any request byte was written
+  http::response<http::string_body> response;
+  std::string detail;                // safe to log: no headers, no bodies
+};
+
+class upstream_client {
+ public:
+  upstream_client(asio::any_io_executor executor, std::string ca_file, std::size_t max_response_bytes);
+  ~upstream_client();
+
+  awaitable<upstream_result> send(const endpoint& to, upstream_request request);
+
+  // Idle connections kept per endpoint.
+  static constexpr std::size_t max_idle_per_endpoint = 16;
+
+ private:
+  struct connection;
+  awaitable<std::unique_ptr<connection>> connect(const endpoint& to, std::chrono::steady_clock::time_point deadline,
+                                                 std::string& detail);
+
+  asio::any_io_executor executor_;
+  std::unique_ptr<asio::ssl::context> tls_;
+  std::size_t max_response_bytes_;
+  std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;
+};
+
+}  // namespace pcbridge::proxy

@@ -1,0 +1,73 @@
+#include "proxy/v1_answers.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "translators/translate.hpp"
+
+namespace pcbridge::proxy {
+
+v1_response v1_error(int status, std::string_view message, std::string_view request_id) {
+  v1_response res{static_cast<http::status>(status), 11};
+  res.set(http::field::content_type, v1_xml_content_type);
+  res.set("X-Request-Id", request_id);
+  if (status == 401) res.set(http::field::www_authenticate, "Basic realm=\"pcbridge\", charset=\"UTF-8\"");
+  if (status == 429 || status == 503) res.set(http::field::retry_after, "1");
+  res.body() = translators::v1_error_body(status, message, request_id);
+  return res;
+}
+
+v1_response v1_document(int status, std::string body, std::string_view request_id) {
+  v1_response res{static_cast<http::status>(status), 11};
+  res.set(http::field::content_type, v1_xml_content_type);
+  res.set("X-Request-Id", request_id);
+  res.body() = std::move(body);
+  return res;
+}
+
+namespace {
+
+std::string one_line(std::string_view text, std::size_t max_chars) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_chars));
+  bool space = false;
+  for (char c : text) {
+    if (out.size() >= max_chars) break;
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    if (space) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  if (text.size() > max_chars && out.size() >= max_chars) out += "...";
+  return out;
+}
+
+}  // namespace
+
+std::string upstream_error_message(std::string_view body, std::size_t max_chars) {
+  auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_object()) {
+    for (const char* key : {"detail", "message", "Message", "title", "error_description", "error"}) {
+      auto it = json.find(key);
+      if (it != json.end() && it->is_string() && !it->get_ref<const std::string&>().empty())
+        return one_line(it->get_ref<const std::string&>(), max_chars);
+    }
+  } else if (json.is_string()) {
+    return one_line(json.get_ref<const std::string&>(), max_chars);
+  }
+  return one_line(body, max_chars);
+}
+
+std::string scrub_secrets(std::string text, std::initializer_list<std::string_view> secrets) {
+  for (std::string_view secret : secrets) {
+    if (secret.size() < 3) continue;
+    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))
+      text.replace(pos, secret.size(), "***");
+  }
+  return text;
+}
+
+}  // namespace pcbridge::proxy

@@ -1,0 +1,101 @@
+#include "e2e/stack.hpp"
+
+#include <signal.h>
+
+#include <stdexcept>
+
+namespace e2e {
+
+std::string binary_path(const std::string& relative) { return std::string(PCBRIDGE_BINARY_DIR) + "/" + relative; }
+
+namespace {
+
+std::string default_clients() {
+  return "clients:\n"
+         "  - user: " + user + "\n"
+         "    password: " + password + "\n"
+         "    client_id: " + sim_client_id + "\n"
+         "    client_secret: " + sim_client_secret + "\n"
+         "    api_key: " + sim_api_key + "\n"
+         "  - user: " + admin_user + "\n"
+         "    password: " + admin_password + "\n"
+         "    client_id: " + sim_client_id + "\n"
+         "    client_secret: " + sim_client_secret + "\n"
+         "    api_key: " + sim_api_key + "\n"
+         "    admin: true\n"
+         "  - user: " + keyless_user + "\n"
+         "    password: " + keyless_password + "\n"
+         "    client_id: " + sim_client_id + "\n"
+         "    client_secret: " + sim_client_secret + "\n";
+}
+
+}  // namespace
+
+stack::stack(stack_options options) : dir_(make_temp_dir()) {
+  sim_ = std::make_unique<child_process>(
+      std::vector<std::string>{binary_path("tools/sim/pcbridge-sim"), "--port", "0", "--port-file", dir_ + "/sim.port",
+                               "--ops-per-minute", std::to_string(options.ops_per_minute), "--token-ttl-s",
+                               std::to_string(options.token_ttl_s), "--client",
+                               sim_client_id + ":" + sim_client_secret + ":" + sim_api_key},
+      dir_ + "/sim.log");
+  sim_port_ = wait_for_port_file(dir_ + "/sim.port", std::chrono::seconds(10));
+  if (sim_port_ == 0) throw std::runtime_error("simulator did not start: " + read_file(dir_ + "/sim.log"));
+
+  const std::string sim_url = "http://127.0.0.1:" + std::to_string(sim_port_);
+  std::string yaml = "listen: { address: 127.0.0.1, port: 0 }\n"
+                     "upstream:\n"
+                     "  base_url: " + sim_url + "\n"
+                     "  token_url: " + sim_url + "/connect/token\n"
+                     "  timeout_ms: " + std::to_string(options.timeout_ms) + "\n" +
+                     (options.clients_override.empty() ? default_clients() : options.clients_override) +
+                     options.extra_config;
+  write_file(config_path(), yaml);
+  proxy_ = std::make_unique<child_process>(
+      std::vector<std::string>{binary_path("proxy/pcbridge"), "--config", config_path(), "--port-file",
+                               dir_ + "/proxy.port"},
+      dir_ + "/proxy.log");
+  proxy_port_ = wait_for_port_file(dir_ + "/proxy.port", std::chrono::seconds(10));
+  if (proxy_port_ == 0) throw std::runtime_error("pcbridge did not start: " + proxy_output());
+}
+
+stack::~stack() {
+  if (proxy_) proxy_->stop(SIGTERM, std::chrono::seconds(5));
+  if (sim_) sim_->stop(SIGTERM, std::chrono::seconds(5));
+}
+
+reply stack::v1(const std::string& method, const std::string& target, const std::string& body,
+                header_list headers) const {
+  return v1_as(user, password, method, target, body, std::move(headers));
+}
+
+reply stack::v1_as(const std::string& u, const std::string& p, const std::string& method,
+                   const std::string& target, const std::string& body, header_list headers) const {
+  header_list all = {{"Authorization", basic(u, p)}};
+  if (!body.empty()) all.emplace_back("Content-Type", "application/xml");
+  all.insert(all.end(), headers.begin(), headers.end());
+  return send(proxy_port_, method, target, all, body);
+}
+
+nlohmann::json stack::sim_requests() const {
+  auto r = send(sim_port_, "GET", "/__sim/requests");
+  return nlohmann::json::parse(r.body);
+}
+
+nlohmann::json stack::sim_api_requests() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& r : sim_requests())
+    if (r["target"].get<std::string>().rfind("/services/v2/", 0) == 0) out.push_back(r);
+  return out;
+}
+
+void stack::clear_sim_requests() const { send(sim_port_, "DELETE", "/__sim/requests"); }
+
+nlohmann::json stack::sim_stats() const { return nlohmann::json::parse(send(sim_port_, "GET", "/__sim/stats").body); }
+
+reply stack::sim_post(const std::string& target, const std::string& json_body) const {
+  return send(sim_port_, "POST", target, {{"Content-Type", "application/json"}}, json_body);
+}
+
+std::string stack::proxy_output() const { return read_file(dir_ + "/proxy.log"); }
+
+}  // namespace e2e

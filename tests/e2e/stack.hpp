@@ -1,0 +1,65 @@
+#pragma once
+// The end-to-end stack: pcbridge-sim (fake V2 + token endpoint) and pcbridge configured
+// against it, both on free loopback ports, with their output kept in files.
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "e2e/http_client.hpp"
+#include "e2e/process.hpp"
+
+namespace e2e {
+
+// Credentials of the default config (see stack.cpp); the simulator's demo client.
+inline const std::string user = "legacy-user";
+inline const std::string password = "s3cret-legacy-pass";
+inline const std::string admin_user = "admin-user";
+inline const std::string admin_password = "adm1n-pass";
+inline const std::string keyless_user = "keyless-user";   // no api_key: the client's own is forwarded
+inline const std::string keyless_password = "k3yless-pass";
+inline const std::string sim_client_id = "demo-client";
+inline const std::string sim_client_secret = "demo-secret";
+inline const std::string sim_api_key = "demo-key";
+
+struct stack_options {
+  int ops_per_minute = 0;          // simulator limit; 0 = none
+  int token_ttl_s = 3600;
+  int timeout_ms = 3000;
+  std::string extra_config;        // YAML appended to the generated config (top-level keys)
+  std::string clients_override;    // replaces the clients: section when non-empty
+};
+
+class stack {
+ public:
+  explicit stack(stack_options options = {});
+  ~stack();
+
+  // A V1 call as the default legacy user (Basic + X-ApiKey set unless given).
+  reply v1(const std::string& method, const std::string& target, const std::string& body = {},
+           header_list headers = {}) const;
+  reply v1_as(const std::string& user, const std::string& password, const std::string& method,
+              const std::string& target, const std::string& body = {}, header_list headers = {}) const;
+
+  nlohmann::json sim_requests() const;             // what the simulator received, in order
+  nlohmann::json sim_api_requests() const;         // the same without token requests
+  void clear_sim_requests() const;
+  nlohmann::json sim_stats() const;
+  reply sim_post(const std::string& target, const std::string& json_body) const;
+
+  std::string proxy_output() const;                // pcbridge's stderr so far
+  std::string config_path() const { return dir_ + "/pcbridge.yaml"; }
+  int proxy_port() const { return proxy_port_; }
+  int sim_port() const { return sim_port_; }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<child_process> sim_;
+  std::unique_ptr<child_process> proxy_;
+  int sim_port_ = 0;
+  int proxy_port_ = 0;
+};
+
+std::string binary_path(const std::string& relative);  // under the build directory
+
+}  // namespace e2e

@@ -1,0 +1,73 @@
+#include <doctest/doctest.h>
+
+#include "proxy/endpoint.hpp"
+#include "proxy/token_fetcher.hpp"
+#include "proxy/v1_answers.hpp"
+
+using namespace pcbridge::proxy;
+
+TEST_CASE("upstream error messages: problem details, error objects, plain text") {
+  CHECK(upstream_error_message(R"({"type":"x","title":"Bad Request","status":400,"detail":"Date must be yyyy-MM-dd"})") ==
+        "Date must be yyyy-MM-dd");
+  CHECK(upstream_error_message(R"({"title":"Not Found","status":404})") == "Not Found");
+  CHECK(upstream_error_message(R"({"error":"invalid_client"})") == "invalid_client");
+  CHECK(upstream_error_message("plain\n  text\tmessage") == "plain text message");
+  CHECK(upstream_error_message(std::string(400, 'a'), 10) == "aaaaaaaaaa...");
+}
+
+TEST_CASE("secrets are scrubbed from messages") {
+  CHECK(scrub_secrets("token abc123 and key KEYXYZ and abc123", {"abc123", "KEYXYZ", "", "ab"}) ==
+        "token *** and key *** and ***");
+}
+
+TEST_CASE("V1 error answers carry status, request id and the V1 error document") {
+  auto res = v1_error(401, "invalid user name or password", "rid-1");
+  CHECK(res.result_int() == 401);
+  CHECK(res[http::field::www_authenticate] == "Basic realm=\"pcbridge\", charset=\"UTF-8\"");
+  CHECK(res["X-Request-Id"] == "rid-1");
+  CHECK(res[http::field::content_type] == "application/xml; charset=utf-8");
+  CHECK(res.body() ==
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Error xmlns=\"http://service.powerclerk.com/api/v1/\" "
+        "Status=\"401\" Message=\"invalid user name or password\" RequestId=\"rid-1\"/>");
+  CHECK(v1_error(404, "x", "r").count(http::field::www_authenticate) == 0);
+}
+
+TEST_CASE("token answers: success, missing fields, endpoint errors") {
+  auto ok = parse_token_answer(200, R"({"access_token":"T1","expires_in":3600,"token_type":"Bearer"})");
+  CHECK(ok.ok);
+  CHECK(ok.access_token == "T1");
+  CHECK(ok.expires_in == std::chrono::seconds(3600));
+  CHECK(parse_token_answer(200, R"({"access_token":"T1","expires_in":"120"})").expires_in == std::chrono::seconds(120));
+  CHECK(parse_token_answer(200, R"({"access_token":"T1"})").expires_in == std::chrono::seconds(3600));
+  CHECK_FALSE(parse_token_answer(200, R"({"expires_in":3600})").ok);
+  CHECK_FALSE(parse_token_answer(200, R"({"access_token":"T","expires_in":0})").ok);
+  CHECK_FALSE(parse_token_answer(200, "not json").ok);
+  auto rejected = parse_token_answer(400, R"({"error":"invalid_client"})");
+  CHECK_FALSE(rejected.ok);
+  CHECK(rejected.credentials_rejected);
+  CHECK(rejected.error == "token endpoint answered 400 (invalid_client)");
+  auto down = parse_token_answer(500, "oops");
+  CHECK_FALSE(down.credentials_rejected);
+  CHECK(down.error == "token endpoint answered 500");
+}
+
+TEST_CASE("form encoding of client credentials") {
+  CHECK(form_encode("abc-._~") == "abc-._~");
+  CHECK(form_encode("a b&c=d+e/") == "a+b%26c%3Dd%2Be%2F");
+}
+
+TEST_CASE("upstream URLs: scheme, default ports, path prefix") {
+  auto a = parse_endpoint("https://api.cleanpowerdemo.com/PCITrial/");
+  REQUIRE(a);
+  CHECK(a->tls);
+  CHECK(a->host == "api.cleanpowerdemo.com");
+  CHECK(a->port == "443");
+  CHECK(a->path_prefix == "/PCITrial");
+  auto b = parse_endpoint("http://127.0.0.1:9000");
+  REQUIRE(b);
+  CHECK_FALSE(b->tls);
+  CHECK(b->port == "9000");
+  CHECK(b->path_prefix.empty());
+  CHECK_FALSE(parse_endpoint("ftp://x"));
+  CHECK_FALSE(parse_endpoint("not a url"));
+}
