@@ -1,0 +1,151 @@
+#pragma once
+// A validating pull reader over one JSON text (RFC 8259), for translators that walk the
+// document once in order and write their output as they go, without building a DOM.
+//
+// Contract: every call either consumes well-formed input or records the first problem
+// (`failed()`, `problem()`, `offset()`) and keeps failing afterwards. Strings are checked for
+// valid UTF-8 and decoded; lone surrogates are rejected. Number tokens are returned as written.
+// String views returned point into the input (no escapes) or into the caller's `storage`
+// (escapes decoded), so they stay valid as long as both do.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace pcbridge::translators::json {
+
+namespace detail {
+// Bytes a string may contain without a closer look: printable ASCII except '"' and '\\'.
+constexpr std::array<bool, 256> plain_string_bytes() {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = true;
+  t['"'] = t['\\'] = false;
+  return t;
+}
+}  // namespace detail
+
+enum class kind : std::uint8_t { object, array, string, number, boolean, null, end, invalid };
+
+class reader {
+ public:
+  explicit reader(std::string_view text) : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()) {}
+
+  // Kind of the next value (after whitespace) without consuming it.
+  kind peek() {
+    skip_ws();
+    if (p_ == end_) return kind::end;
+    switch (*p_) {
+      case '{': return kind::object;
+      case '[': return kind::array;
+      case '"': return kind::string;
+      case 't':
+      case 'f': return kind::boolean;
+      case 'n': return kind::null;
+      default: return (*p_ == '-' || (*p_ >= '0' && *p_ <= '9')) ? kind::number : kind::invalid;
+    }
+  }
+
+  // '{' or '[' (peek said so); then next_key / next_item until they return false.
+  void begin_container() {
+    ++p_;
+    first_ = true;
+  }
+
+  // Reads the next member name of the current object and its ':'. False at '}' (consumed)
+  // or on failure (check failed()).
+  bool next_key(std::string_view& key, std::string& storage) {
+    if (!separator('}')) return false;
+    skip_ws();
+    if (p_ == end_) return fail("unexpected end of input");
+    if (*p_ != '"') return fail("expected a member name");
+    if (!read_string(key, storage)) return false;
+    skip_ws();
+    if (p_ == end_ || *p_ != ':') return fail("expected ':' after a member name");
+    ++p_;
+    return true;
+  }
+
+  // True when another array item follows; false at ']' (consumed) or on failure.
+  bool next_item() { return separator(']'); }
+
+  bool read_string(std::string_view& s, std::string& storage) {
+    skip_ws();
+    if (p_ == end_ || *p_ != '"') return fail("expected a string");
+    ++p_;
+    const char* start = p_;
+    while (p_ != end_ && plain_[static_cast<unsigned char>(*p_)]) ++p_;
+    if (p_ != end_ && *p_ == '"') {  // common case: plain ASCII, no escapes
+      s = std::string_view(start, static_cast<std::size_t>(p_ - start));
+      ++p_;
+      return true;
+    }
+    return read_string_slow(start, s, storage);
+  }
+
+  // A number token exactly as written (validated against the JSON grammar).
+  bool read_number(std::string_view& raw);
+  // true/false/null; `value` gets true for `true`.
+  bool read_boolean(bool& value);
+  bool read_null();
+  // Any value, validated and discarded. `depth` counts toward the nesting limit.
+  bool skip_value(int depth);
+
+  // After the root value: only whitespace may follow.
+  bool finish() {
+    skip_ws();
+    if (p_ != end_) return fail("unexpected data after the JSON document");
+    return !failed_;
+  }
+
+  bool fail(const char* problem) {
+    if (!failed_) {
+      failed_ = true;
+      problem_ = problem;
+      offset_ = static_cast<std::size_t>(p_ - begin_);
+    }
+    return false;
+  }
+  bool failed() const { return failed_; }
+  const char* problem() const { return problem_; }
+  std::size_t offset() const { return offset_; }
+
+  static constexpr int max_depth = 128;  // nesting limit: deeper input is refused, not recursed
+
+ private:
+  void skip_ws() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+  bool separator(char close) {
+    if (failed_) return false;
+    skip_ws();
+    if (p_ == end_) return fail("unexpected end of input");
+    if (*p_ == close) {
+      ++p_;
+      first_ = false;
+      return false;
+    }
+    if (!first_) {
+      if (*p_ != ',') return fail(close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+      ++p_;
+      skip_ws();
+      if (p_ != end_ && *p_ == close) return fail("trailing comma");
+    }
+    first_ = false;
+    return true;
+  }
+  bool read_string_slow(const char* start, std::string_view& s, std::string& storage);
+  bool read_literal(std::string_view word);
+
+  static constexpr std::array<bool, 256> plain_ = detail::plain_string_bytes();
+
+  const char* p_;
+  const char* begin_;
+  const char* end_;
+  bool first_ = true;
+  bool failed_ = false;
+  const char* problem_ = "";
+  std::size_t offset_ = 0;
+};
+
+}  // namespace pcbridge::translators::json
