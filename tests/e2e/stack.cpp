@@ -44,7 +44,7 @@ stack::stack(stack_options options) : dir_(make_temp_dir()) {
   const std::string sim_url = "http://127.0.0.1:" + std::to_string(sim_port_);
   std::string yaml = "listen: { address: 127.0.0.1, port: 0 }\n"
                      "upstream:\n"
-                     "  base_url: " + sim_url + "\n"
+                     "  base_url: " + (options.base_url_override.empty() ? sim_url : options.base_url_override) + "\n"
                      "  token_url: " + sim_url + "/connect/token\n"
                      "  timeout_ms: " + std::to_string(options.timeout_ms) + "\n" +
                      (options.clients_override.empty() ? default_clients() : options.clients_override) +

@@ -28,6 +28,7 @@ struct stack_options {
   int timeout_ms = 3000;
   std::string extra_config;        // YAML appended to the generated config (top-level keys)
   std::string clients_override;    // replaces the clients: section when non-empty
+  std::string base_url_override;   // upstream.base_url instead of the simulator's
 };
 
 class stack {

@@ -1,0 +1,74 @@
+#pragma once
+// Keeps each API key within the upstream's operation quota by queueing, not rejecting:
+// callers wait their turn (FIFO per key) and are admitted by one dispatcher per key
+// following `pacing`. Only a full queue, or a wait that would pass `max_wait`, is
+// refused (the caller answers 429 with Retry-After). Runs on the proxy's one thread.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "proxy/coro.hpp"
+#include "proxy/pacing.hpp"
+
+namespace pcbridge::proxy {
+
+struct rate_gate_options {
+  int operations_per_window = 60;
+  std::chrono::milliseconds window{60000};
+  int burst = 5;                                  // back-to-back starts allowed after a quiet spell
+  std::chrono::milliseconds margin{250};          // slack against clock/network jitter
+  std::size_t max_queue = 1000;
+  std::chrono::milliseconds max_wait{120000};
+};
+
+enum class admission { admitted, queue_full, wait_too_long, cancelled };
+
+struct admission_result {
+  admission outcome = admission::admitted;
+  std::chrono::milliseconds waited{0};
+  std::chrono::seconds retry_after{0};            // for refusals
+};
+
+// Lets a caller give up its place (its client disconnected).
+struct admission_cancel {
+  bool cancelled = false;
+  std::function<void()> wake;                     // set by the gate while the caller waits
+  void cancel() {
+    cancelled = true;
+    if (wake) wake();
+  }
+};
+
+class rate_gate {
+ public:
+  rate_gate(asio::any_io_executor executor, rate_gate_options options);
+
+  // Waits for the key's turn. `front`: re-queue at the head (a retry after an upstream
+  // 429 keeps its place). `cancel` may be null.
+  awaitable<admission_result> admit(const std::string& api_key, bool front = false,
+                                    std::shared_ptr<admission_cancel> cancel = nullptr);
+  // Upstream answered 429: nobody on this key starts before `until`.
+  void pause(const std::string& api_key, pacing::time_point until);
+
+  std::uint64_t admitted(const std::string& api_key) const;
+  std::size_t queued(const std::string& api_key) const;
+  const rate_gate_options& options() const { return options_; }
+
+ private:
+  struct waiter;
+  struct key_state;
+  key_state& state_for(const std::string& api_key);
+  awaitable<void> dispatch(std::string api_key);
+
+  asio::any_io_executor executor_;
+  rate_gate_options options_;
+  std::map<std::string, std::unique_ptr<key_state>> keys_;
+};
+
+}  // namespace pcbridge::proxy
