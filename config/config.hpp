@@ -76,14 +76,22 @@ struct load_result {
   std::vector<config_error> errors;
 };
 
-// Reads, validates and resolves (secrets from *_env / *_file) a YAML document.
+// Reads, validates and resolves (secrets from *_env / *_file) a YAML document. Every error
+// is collected (ordered by line); nothing throws. `origin` is the file the text came from:
+// relative `*_file` and `ca_file` paths are resolved against its directory; an origin in
+// angle brackets (the default "<text>") names no file, so they stay relative to the
+// working directory. No error message quotes a value from the document, only key paths,
+// variable names and file paths.
 load_result load_config_file(const std::string& path);
 load_result load_config_text(const std::string& yaml_text, const std::string& origin = "<text>");
 
-// "file:LINE: path: message" lines, one per error.
+// "origin:LINE: path: message" lines, one per error, each ending in '\n'. Without a line
+// (line 0) "origin: path: message"; without a path (syntax errors, unreadable file)
+// "origin:LINE: message".
 std::string format_errors(const std::vector<config_error>& errors, const std::string& origin);
 
-// SHA-256 of `text` (used for password checks; OpenSSL libcrypto).
+// SHA-256 of `text` (used for password checks; OpenSSL libcrypto). Throws
+// std::runtime_error only if libcrypto cannot compute it.
 std::array<unsigned char, 32> sha256(const std::string& text);
 
 }  // namespace pcbridge::config

@@ -1,0 +1,162 @@
+// listen, upstream, routes and log (clients and basic_as_client_credentials: clients.cpp).
+#include "config/sections.hpp"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <climits>
+#include <vector>
+
+#include "config/files.hpp"
+#include "config/secrets.hpp"
+#include "config/suggest.hpp"
+#include "config/url.hpp"
+#include "translators/method.hpp"
+
+namespace pcbridge::config::detail {
+namespace {
+
+constexpr long long min_limit_bytes = 1024;
+
+bool is_ip_literal(const std::string& text) {
+  unsigned char buffer[16];
+  return inet_pton(AF_INET, text.c_str(), buffer) == 1 || inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+bool is_two_digits(std::string_view s, int max) {
+  return s.size() == 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
+         (s[0] - '0') * 10 + (s[1] - '0') <= max;
+}
+
+// [+-]HH:mm with HH 00..23 and mm 00..59.
+bool is_utc_offset(std::string_view s) {
+  return s.size() == 6 && (s[0] == '+' || s[0] == '-') && is_two_digits(s.substr(1, 2), 23) &&
+         s[3] == ':' && is_two_digits(s.substr(4, 2), 59);
+}
+
+template <class T>
+void set_integer(map_reader& m, std::string_view key, long long min, long long max, T& out,
+                 diagnostics& diag) {
+  if (auto f = m.get(key)) {
+    if (auto n = read_integer(*f, min, max, diag)) out = static_cast<T>(*n);
+  }
+}
+
+std::optional<std::string> read_url(map_reader& m, std::string_view key, bool strip_trailing_slash,
+                                    diagnostics& diag) {
+  std::optional<field> f = m.require(key);
+  if (!f) return std::nullopt;
+  std::optional<std::string> text = read_nonempty_string(*f, diag);
+  if (!text) return std::nullopt;
+  url_check checked = check_http_url(*text, strip_trailing_slash);
+  if (!checked.error.empty()) {
+    diag.add(f->path, f->line, checked.error);
+    return std::nullopt;
+  }
+  return checked.url;
+}
+
+}  // namespace
+
+void read_listen(const field& f, listen_config& out, diagnostics& diag) {
+  map_reader m(f, diag);
+  if (auto a = m.get("address")) {
+    if (auto text = read_nonempty_string(*a, diag)) {
+      if (is_ip_literal(*text)) {
+        out.address = *text;
+      } else {
+        diag.add(a->path, a->line, "expected an IPv4 or IPv6 address (e.g. 127.0.0.1 or ::1)");
+      }
+    }
+  }
+  set_integer(m, "port", 0, 65535, out.port, diag);
+  set_integer(m, "max_body_bytes", min_limit_bytes, LLONG_MAX, out.max_body_bytes, diag);
+  set_integer(m, "max_header_bytes", min_limit_bytes, LLONG_MAX, out.max_header_bytes, diag);
+  set_integer(m, "header_timeout_ms", 1, INT_MAX, out.header_timeout_ms, diag);
+  set_integer(m, "idle_timeout_ms", 1, INT_MAX, out.idle_timeout_ms, diag);
+  m.finish();
+}
+
+void read_upstream(const field& f, upstream_config& out, const std::filesystem::path& base_dir,
+                   diagnostics& diag) {
+  map_reader m(f, diag);
+  if (auto url = read_url(m, "base_url", true, diag)) out.base_url = *url;
+  if (auto url = read_url(m, "token_url", false, diag)) out.token_url = *url;
+  set_integer(m, "timeout_ms", 1, INT_MAX, out.timeout_ms, diag);
+  set_integer(m, "operations_per_minute", 1, 100000, out.operations_per_minute, diag);
+  if (auto ca = m.get("ca_file")) {
+    if (auto name = read_nonempty_string(*ca, diag)) {
+      const std::filesystem::path path = resolve_path(base_dir, *name);
+      std::string error;
+      if (file_is_readable(path, error)) {
+        out.ca_file = path.string();
+      } else {
+        diag.add(ca->path, ca->line, "cannot read \"" + path.string() + "\": " + error);
+      }
+    }
+  }
+  if (auto offset = m.get("changed_since_offset")) {
+    if (auto text = read_string(*offset, diag)) {
+      if (is_utc_offset(*text)) {
+        out.changed_since_offset = *text;
+      } else {
+        diag.add(offset->path, offset->line, "expected a UTC offset [+-]HH:mm (e.g. +00:00 or -05:00)");
+      }
+    }
+  }
+  set_integer(m, "token_refresh_margin_s", 0, 86400, out.token_refresh_margin_s, diag);
+  set_integer(m, "max_response_bytes", min_limit_bytes, LLONG_MAX, out.max_response_bytes, diag);
+  m.finish();
+}
+
+void read_routes(const field& f, std::map<std::string, route_mode>& out, diagnostics& diag) {
+  using translators::method_id;
+  std::vector<std::string_view> names;
+  for (int i = 0; i < translators::method_count; ++i) {
+    names.push_back(translators::method_name(static_cast<method_id>(i)));
+  }
+  static constexpr std::array<std::string_view, 2> modes = {"translate", "reject"};
+  static constexpr std::array<route_mode, 2> mode_values = {route_mode::translate, route_mode::reject};
+
+  map_reader m(f, diag);
+  for (auto& [name, value] : m.take_all()) {
+    if (!translators::method_from_name(name)) {
+      std::string message = "unknown V1 method";
+      if (auto near = closest_match(name, names)) message += " (did you mean \"" + std::string(*near) + "\"?)";
+      diag.add(value.path, value.line, std::move(message));
+      continue;
+    }
+    map_reader route(value, diag);
+    if (auto mode = route.require("mode")) {
+      if (auto index = read_choice(*mode, modes, diag)) {
+        out[name] = mode_values[*index];
+      }
+    }
+    route.finish();
+  }
+  m.finish();
+}
+
+void read_log(const field& f, log_config& out, diagnostics& diag) {
+  static constexpr std::array<std::string_view, 2> formats = {"text", "json"};
+  static constexpr std::array<std::string_view, 4> levels = {"debug", "info", "warn", "error"};
+  using format_kind = log_config::format_kind;
+  using level_kind = log_config::level_kind;
+  static constexpr std::array<format_kind, 2> format_values = {format_kind::text, format_kind::json};
+  static constexpr std::array<level_kind, 4> level_values = {level_kind::debug, level_kind::info,
+                                                            level_kind::warn, level_kind::error};
+  map_reader m(f, diag);
+  if (auto format = m.get("format")) {
+    if (auto index = read_choice(*format, formats, diag)) {
+      out.format = format_values[*index];
+    }
+  }
+  if (auto level = m.get("level")) {
+    if (auto index = read_choice(*level, levels, diag)) {
+      out.level = level_values[*index];
+    }
+  }
+  m.finish();
+}
+
+}  // namespace pcbridge::config::detail
