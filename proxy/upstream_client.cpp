@@ -150,9 +150,13 @@ awaitable<upstream_result> upstream_client::send(const endpoint& to, upstream_re
     }
     conn->lowest().expires_at(deadline);
     bool received_any = false;
-    upstream_result result =
-        conn->plain ? co_await exchange(*conn->plain, conn->buffer, req, max_response_bytes_, received_any)
-                    : co_await exchange(*conn->secure, conn->buffer, req, max_response_bytes_, received_any);
+    // Plain if/else: GCC 12 miscompiles co_await inside a conditional expression.
+    upstream_result result;
+    if (conn->plain) {
+      result = co_await exchange(*conn->plain, conn->buffer, req, max_response_bytes_, received_any);
+    } else {
+      result = co_await exchange(*conn->secure, conn->buffer, req, max_response_bytes_, received_any);
+    }
     if (result.failure == upstream_failure::none) {
       if (result.response.keep_alive()) {
         conn->lowest().expires_never();
