@@ -61,6 +61,7 @@ struct frame {
   std::vector<std::string_view> attr_names;
   std::deque<std::string> owned_names;  // attribute names that are not views into stable text
   std::string pending;   // children made from scalars (<Url>) before the start tag is written
+  std::string trailing;  // last children (<Url> after the others)
   std::string beside;    // elements written after this one, in the parent (<Url> beside)
   bool flushed = false;  // start tag written to *out
   std::size_t attr_end = 0;  // in *out: where a late attribute is inserted
@@ -85,6 +86,7 @@ struct frame {
     attr_names.clear();
     owned_names.clear();
     pending.clear();
+    trailing.clear();
     beside.clear();
     flushed = false;
     attr_end = 0;
@@ -289,7 +291,8 @@ class engine {
     if (f.typed && k == kind::string) capture_id(f, key, text);
     switch (act) {
       case action::url_child:
-      case action::url_beside: emit_url(f, text, act == action::url_beside); return true;
+      case action::url_last:
+      case action::url_beside: emit_url(f, text, act); return true;
       case action::flag:
         if (text == "true") text = "True";
         else if (text == "false") text = "False";
@@ -357,11 +360,22 @@ class engine {
     }
   }
 
-  void emit_url(frame& f, std::string_view url, bool beside) {
-    std::string& dst = beside ? f.beside : f.typed ? f.children : f.flushed ? *f.out : f.pending;
+  // <Url Value>: url_child makes it the first child of its element as in the V1 samples,
+  // wherever V2 puts the member (before the start tag is written it waits in `pending`, after
+  // it is inserted right behind the start tag); url_last the last child; url_beside the next
+  // sibling.
+  void emit_url(frame& f, std::string_view url, action act) {
+    const bool late = act == action::url_child && !f.typed && f.flushed;
+    std::string& dst = act == action::url_beside ? f.beside
+                       : act == action::url_last ? f.trailing
+                       : f.typed                 ? f.children
+                       : late                    ? late_attr_
+                                                 : f.pending;
+    if (late) late_attr_.clear();
     dst += "<Url Value=\"";
     vf::append_xml_escaped(dst, url);
     dst += "\"/>";
+    if (late) f.out->insert(f.attr_end + 1, late_attr_);
   }
 
   bool flatten(frame& f, const member_rule& rule, int depth) {
@@ -530,8 +544,10 @@ class engine {
     }
     std::string& out = *f.out;
     if (f.typed) {
+      f.children += f.trailing;
       finish_field(f);
     } else if (f.flushed) {
+      out += f.trailing;
       out += "</";
       out += f.name;
       out += '>';
@@ -539,11 +555,12 @@ class engine {
       out += '<';
       out += f.name;
       out += f.attrs;
-      if (f.pending.empty()) {
+      if (f.pending.empty() && f.trailing.empty()) {
         out += "/>";
       } else {
         out += '>';
         out += f.pending;
+        out += f.trailing;
         out += "</";
         out += f.name;
         out += '>';

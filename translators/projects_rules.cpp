@@ -29,7 +29,7 @@ constexpr member_rule submit_[] = {
     {"/", "Project", action::keep, {}, expect::object},
     // (C) v1-api.md §3.16: the V1 sample has <Url Value> beside a self-closed Project.
     {"Project", "Url", action::url_beside},
-    {"/", "Url", action::url_child},
+    {"/", "Url", action::url_last},
     {"Project", "CurrentStatus", action::flatten, {}, expect::object, project::current_status},
     {"Project", "ProjectOwner", action::flatten, {}, expect::object, project::owner},
 };

@@ -62,6 +62,9 @@ std::string_view item_name(std::string_view key, std::string& storage) {
   storage.clear();
   if (key.size() > 3 && key.ends_with("ies")) {
     storage.append(key.substr(0, key.size() - 3)).append("y");
+  } else if (key.size() > 4 && (key.ends_with("sses") || key.ends_with("xes") || key.ends_with("ches") ||
+                                key.ends_with("shes"))) {
+    storage.append(key.substr(0, key.size() - 2));
   } else if (key.size() > 1 && key.ends_with('s') && !key.ends_with("ss")) {
     storage.append(key.substr(0, key.size() - 1));
   } else {

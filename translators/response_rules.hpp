@@ -20,7 +20,8 @@ enum class action : unsigned char {
   drop,         // V2-only member: validated, not written (mapping.md §4.4)
   rename,       // written under `to` (attribute for scalars, element for objects/arrays)
   flatten,      // object whose members become attributes of this element through `map`
-  url_child,    // string -> <Url Value="…"/> child of this element (mapping.md §4.3)
+  url_child,    // string -> <Url Value="…"/> first child of this element (mapping.md §4.3)
+  url_last,     // string -> <Url Value="…"/> last child of this element (V1 root layouts)
   url_beside,   // string -> <Url Value="…"/> after this element, in its parent (§4.3)
   flag,         // JSON true/false (or "true"/"false") -> True/False (§3)
   field_value,  // data-field Value, typed Date/Boolean through the form schema (§3)
@@ -64,7 +65,8 @@ const method_rules& rules_for(method_id id);
 std::span<const member_rule> common_rules();
 
 // Item element name for an array member (§4.2 table; otherwise an English singular:
-// "…ies" -> "…y", "…s" -> "…", else "…Item"). `storage` holds a computed name.
+// "…ies" -> "…y"; "…sses", "…xes", "…ches", "…shes" lose "es"; "…s" -> "…"; else "…Item").
+// `storage` holds a computed name.
 std::string_view item_name(std::string_view array_key, std::string& storage);
 
 // V1 root element for a method: the route table's root, else "<Method>Response", and

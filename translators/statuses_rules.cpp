@@ -21,7 +21,7 @@ constexpr member_rule history_[] = {
 constexpr member_rule set_status_[] = {
     {"/", "Status", action::keep, {}, expect::object},
     // (C) v1-api.md §3.20: <Url Value> beside Status under the root, whichever way V2 nests it.
-    {"/", "Url", action::url_child},
+    {"/", "Url", action::url_last},
     {"Status", "Url", action::url_beside},
 };
 
