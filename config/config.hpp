@@ -11,6 +11,11 @@
 
 namespace pcbridge::config {
 
+struct tls_files {
+  std::string cert_file;                // PEM certificate chain
+  std::string key_file;                 // PEM private key
+};
+
 struct listen_config {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;            // 0: pick a free port (tests)
@@ -18,6 +23,9 @@ struct listen_config {
   std::size_t max_header_bytes = 16 * 1024;        // 431/400 beyond
   int header_timeout_ms = 10000;        // time to receive the request head
   int idle_timeout_ms = 60000;          // keep-alive idle time between requests
+  std::size_t max_connections = 1024;   // client connections served at once; more wait in the backlog
+  std::optional<tls_files> tls;         // HTTPS on the client-facing listener
+  bool allow_plaintext = false;         // plain HTTP on a non-loopback address (refused otherwise)
 };
 
 struct upstream_config {
@@ -29,6 +37,22 @@ struct upstream_config {
   std::string changed_since_offset = "+00:00";  // offset for a bare changed_since date
   int token_refresh_margin_s = 300;     // refresh this long before expiry
   std::size_t max_response_bytes = 64 * 1024 * 1024;  // JSON answers; 502 beyond
+  std::size_t max_queue = 1000;         // requests waiting for their turn, per API key (429 beyond)
+  int max_wait_ms = 120000;             // longest wait for a turn (429 when it would pass)
+  int burst = 5;                        // operations allowed back-to-back after a quiet spell
+  int rate_window_ms = 60000;           // the quota window (V2: one minute; smaller only for tests)
+  int metadata_cache_ttl_s = 300;       // GetPrograms/GetForms/GetFormSchema/GetStatusList answers
+  int schema_cache_ttl_s = 300;         // form schemas used to type Date/Boolean values
+};
+
+struct rate_limit_config {
+  enum class backend_kind { memory, redis } backend = backend_kind::memory;
+  std::string redis_url;                // redis://[:password@]host:port[/db] (backend redis)
+};
+
+struct admin_config {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 9901;
 };
 
 struct client_config {
@@ -61,6 +85,9 @@ struct config {
   passthrough_config basic_as_client_credentials;
   std::map<std::string, route_mode> routes;   // by V1 method name; absent = translate
   log_config log;
+  rate_limit_config rate_limit;
+  std::optional<admin_config> admin;    // health, readiness, metrics, usage report
+  int drain_timeout_ms = 20000;         // SIGTERM: finish in-flight and queued requests this long
 };
 
 // One problem found while loading: `path` is the YAML key path ("clients[1].password"),

@@ -30,7 +30,8 @@ load_result walk(const YAML::Node& root, const std::filesystem::path& base_dir) 
   auto cfg = std::make_shared<config>();
   map_reader m(field{root, "", line_of(root)}, diag);
   if (m.is_mapping()) {
-    read_listen(section(m, "listen"), cfg->listen, diag);
+    const field listen = section(m, "listen");
+    read_listen(listen, cfg->listen, base_dir, diag);
     read_upstream(section(m, "upstream"), cfg->upstream, base_dir, diag);
     const std::optional<field> clients = m.get("clients");
     const std::size_t client_entries = clients ? read_clients(*clients, cfg->clients, base_dir, diag) : 0;
@@ -38,7 +39,16 @@ load_result walk(const YAML::Node& root, const std::filesystem::path& base_dir) 
                      base_dir, diag);
     read_routes(section(m, "routes"), cfg->routes, diag);
     read_log(section(m, "log"), cfg->log, diag);
+    read_rate_limit(section(m, "rate_limit"), cfg->rate_limit, base_dir, diag);
+    if (auto admin = m.get("admin")) {
+      cfg->admin.emplace();
+      read_admin(*admin, *cfg->admin, diag);
+    }
+    if (auto drain = m.get("drain_timeout_ms")) {
+      if (auto n = read_integer(*drain, 0, 3600000, diag)) cfg->drain_timeout_ms = static_cast<int>(*n);
+    }
     m.finish();
+    check_listen_security(listen, cfg->listen, diag);
     // A `clients` of the wrong type is already reported; "none" means none were written.
     const bool clients_listed = !clients || clients->node.IsNull() || clients->node.IsSequence();
     if (clients_listed && client_entries == 0 && !cfg->basic_as_client_credentials.enabled) {

@@ -58,22 +58,104 @@ std::optional<std::string> read_url(map_reader& m, std::string_view key, bool st
 
 }  // namespace
 
-void read_listen(const field& f, listen_config& out, diagnostics& diag) {
-  map_reader m(f, diag);
+namespace {
+
+void read_address(map_reader& m, std::string& out, diagnostics& diag) {
   if (auto a = m.get("address")) {
     if (auto text = read_nonempty_string(*a, diag)) {
       if (is_ip_literal(*text)) {
-        out.address = *text;
+        out = *text;
       } else {
         diag.add(a->path, a->line, "expected an IPv4 or IPv6 address (e.g. 127.0.0.1 or ::1)");
       }
     }
   }
+}
+
+std::optional<std::string> read_readable_file(map_reader& m, std::string_view key,
+                                              const std::filesystem::path& base_dir, diagnostics& diag) {
+  std::optional<field> f = m.require(key);
+  if (!f) return std::nullopt;
+  std::optional<std::string> name = read_nonempty_string(*f, diag);
+  if (!name) return std::nullopt;
+  const std::filesystem::path path = resolve_path(base_dir, *name);
+  std::string error;
+  if (!file_is_readable(path, error)) {
+    diag.add(f->path, f->line, "cannot read \"" + path.string() + "\": " + error);
+    return std::nullopt;
+  }
+  return path.string();
+}
+
+bool is_loopback(const std::string& address) {
+  unsigned char v4[4];
+  if (inet_pton(AF_INET, address.c_str(), v4) == 1) return v4[0] == 127;
+  return address == "::1";
+}
+
+}  // namespace
+
+void read_listen(const field& f, listen_config& out, const std::filesystem::path& base_dir, diagnostics& diag) {
+  map_reader m(f, diag);
+  read_address(m, out.address, diag);
   set_integer(m, "port", 0, 65535, out.port, diag);
   set_integer(m, "max_body_bytes", min_limit_bytes, LLONG_MAX, out.max_body_bytes, diag);
   set_integer(m, "max_header_bytes", min_limit_bytes, LLONG_MAX, out.max_header_bytes, diag);
   set_integer(m, "header_timeout_ms", 1, INT_MAX, out.header_timeout_ms, diag);
   set_integer(m, "idle_timeout_ms", 1, INT_MAX, out.idle_timeout_ms, diag);
+  set_integer(m, "max_connections", 1, 1000000, out.max_connections, diag);
+  if (auto tls = m.get("tls")) {
+    map_reader t(*tls, diag);
+    auto cert = read_readable_file(t, "cert_file", base_dir, diag);
+    auto key = read_readable_file(t, "key_file", base_dir, diag);
+    if (cert && key) out.tls = tls_files{*cert, *key};
+    t.finish();
+  }
+  if (auto plain = m.get("allow_plaintext")) {
+    if (auto b = read_bool(*plain, diag)) out.allow_plaintext = *b;
+  }
+  m.finish();
+}
+
+void check_listen_security(const field& listen, const listen_config& cfg, diagnostics& diag) {
+  // Basic credentials must never cross a network in clear text.
+  if (!cfg.tls && !cfg.allow_plaintext && !is_loopback(cfg.address)) {
+    diag.add(child_path(listen.path, "address"), listen.line,
+             "a non-loopback address needs listen.tls (Basic credentials must not cross a network in clear "
+             "text); set listen.allow_plaintext: true only behind a TLS-terminating proxy");
+  }
+}
+
+void read_rate_limit(const field& f, rate_limit_config& out, const std::filesystem::path& base_dir,
+                     diagnostics& diag) {
+  static constexpr std::array<std::string_view, 2> backends = {"memory", "redis"};
+  static constexpr std::array<std::string_view, 3> url_keys = {"redis_url", "redis_url_env", "redis_url_file"};
+  map_reader m(f, diag);
+  if (auto backend = m.get("backend")) {
+    if (auto index = read_choice(*backend, backends, diag))
+      out.backend = *index == 0 ? rate_limit_config::backend_kind::memory : rate_limit_config::backend_kind::redis;
+  }
+  const bool redis = out.backend == rate_limit_config::backend_kind::redis;
+  // The URL may carry a password: it is read like any other secret.
+  if (auto chosen = pick_one(m, url_keys, redis, diag)) {
+    const auto& [key, value] = *chosen;
+    if (auto url = resolve_secret(key, value, base_dir, diag)) {
+      const bool scheme_ok = url->rfind("redis://", 0) == 0 && url->size() > 8;
+      if (!scheme_ok) {
+        diag.add(value.path, value.line, "expected a redis://[:password@]host:port[/db] URL");
+      } else {
+        out.redis_url = *url;
+      }
+      wipe(*url);
+    }
+  }
+  m.finish();
+}
+
+void read_admin(const field& f, admin_config& out, diagnostics& diag) {
+  map_reader m(f, diag);
+  read_address(m, out.address, diag);
+  set_integer(m, "port", 0, 65535, out.port, diag);
   m.finish();
 }
 
@@ -106,6 +188,12 @@ void read_upstream(const field& f, upstream_config& out, const std::filesystem::
   }
   set_integer(m, "token_refresh_margin_s", 0, 86400, out.token_refresh_margin_s, diag);
   set_integer(m, "max_response_bytes", min_limit_bytes, LLONG_MAX, out.max_response_bytes, diag);
+  set_integer(m, "max_queue", 0, 1000000, out.max_queue, diag);
+  set_integer(m, "max_wait_ms", 1, INT_MAX, out.max_wait_ms, diag);
+  set_integer(m, "burst", 1, 100000, out.burst, diag);
+  set_integer(m, "rate_window_ms", 100, 3600000, out.rate_window_ms, diag);
+  set_integer(m, "metadata_cache_ttl_s", 0, 86400, out.metadata_cache_ttl_s, diag);
+  set_integer(m, "schema_cache_ttl_s", 0, 86400, out.schema_cache_ttl_s, diag);
   m.finish();
 }
 

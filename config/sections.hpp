@@ -12,7 +12,7 @@
 namespace pcbridge::config::detail {
 
 // Relative file paths in the document (`*_file`, `ca_file`) are resolved against `base_dir`.
-void read_listen(const field& f, listen_config& out, diagnostics& diag);
+void read_listen(const field& f, listen_config& out, const std::filesystem::path& base_dir, diagnostics& diag);
 void read_upstream(const field& f, upstream_config& out, const std::filesystem::path& base_dir,
                    diagnostics& diag);
 // Returns how many entries the list has (valid or not): "no clients" means none written.
@@ -22,5 +22,10 @@ void read_passthrough(const field& f, passthrough_config& out,
                       const std::filesystem::path& base_dir, diagnostics& diag);
 void read_routes(const field& f, std::map<std::string, route_mode>& out, diagnostics& diag);
 void read_log(const field& f, log_config& out, diagnostics& diag);
+void read_rate_limit(const field& f, rate_limit_config& out, const std::filesystem::path& base_dir,
+                     diagnostics& diag);
+void read_admin(const field& f, admin_config& out, diagnostics& diag);
+// Cross-key rules checked once every section is read (e.g. plaintext on a public address).
+void check_listen_security(const field& listen, const listen_config& cfg, diagnostics& diag);
 
 }  // namespace pcbridge::config::detail

@@ -15,7 +15,9 @@
 #include "config/config.hpp"
 #include "proxy/access_log.hpp"
 #include "proxy/http_server.hpp"
+#include "proxy/pacing_backend.hpp"
 #include "proxy/pipeline.hpp"
+#include "proxy/rate_gate.hpp"
 #include "proxy/token_fetcher.hpp"
 #include "proxy/v1_answers.hpp"
 
@@ -69,7 +71,17 @@ int serve(const std::string& config_path, const std::string& port_file) {
       [&fetcher](const proxy::token_credentials& c) { return fetcher.fetch(c); },
       [] { return proxy::token_clock::now(); }, std::chrono::seconds(cfg->upstream.token_refresh_margin_s));
 
-  proxy::pipeline pipeline(proxy::gateway{cfg, *api, upstream.get(), &tokens, &log});
+  proxy::pacing_settings pacing;
+  pacing.operations_per_window = cfg->upstream.operations_per_minute;
+  pacing.window = std::chrono::milliseconds(cfg->upstream.rate_window_ms);
+  pacing.burst = cfg->upstream.burst;
+  proxy::memory_pacing_backend pacing_state(pacing);
+  proxy::rate_gate gate(io.get_executor(),
+                        proxy::rate_gate_options{pacing, cfg->upstream.max_queue,
+                                                 std::chrono::milliseconds(cfg->upstream.max_wait_ms)},
+                        pacing_state);
+
+  proxy::pipeline pipeline(proxy::gateway{cfg, *api, upstream.get(), &tokens, &gate, &log});
 
   proxy::server_options options;
   options.address = cfg->listen.address;

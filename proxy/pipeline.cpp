@@ -3,6 +3,8 @@
 #include <random>
 
 #include "proxy/basic_auth.hpp"
+#include "proxy/request_state.hpp"
+#include "proxy/upstream_call.hpp"
 #include "proxy/v1_answers.hpp"
 #include "translators/route_table.hpp"
 #include "translators/translate.hpp"
@@ -13,19 +15,6 @@ namespace tr = translators;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
-// Everything one request accumulates on its way through the steps.
-struct request_state {
-  string_request& req;
-  access_record& rec;
-  const tr::route* route = nullptr;
-  std::string v2_target;
-  identity who;
-  token_credentials creds;
-  std::string api_key;
-  std::string token;
-  std::string password;  // the Basic password, kept only to scrub it from messages
-};
 
 std::optional<tr::http_verb> to_verb(http::verb v) {
   switch (v) {
@@ -62,91 +51,6 @@ std::string new_request_id() {
 std::string header_value(const string_request& req, std::string_view name) {
   auto it = req.find(name);
   return it == req.end() ? std::string() : std::string(it->value());
-}
-
-// Headers every upstream API call carries. The inbound Authorization (Basic) and
-// hop-by-hop headers are never copied; MFA headers pass through unchanged.
-std::vector<std::pair<std::string, std::string>> upstream_headers(const request_state& st) {
-  std::vector<std::pair<std::string, std::string>> h = {
-      {"Authorization", "Bearer " + st.token},
-      {"X-ApiKey", st.api_key},
-      {"Accept", "application/json"},
-      {"X-Request-Id", st.rec.request_id},
-  };
-  for (const char* mfa : {"Mfa-One-Time-Password", "Mfa-Session-Token"}) {
-    std::string value = header_value(st.req, mfa);
-    if (!value.empty()) h.emplace_back(mfa, value);
-  }
-  return h;
-}
-
-std::string write_outcome_note(const request_state& st) {
-  return " The outcome of this " + std::string(tr::method_name(st.route->id)) +
-         " write is unknown: it may have been applied upstream. pcbridge did not retry it; check the "
-         "project before sending it again (request id " + st.rec.request_id + ").";
-}
-
-v1_response failure_answer(const request_state& st, const upstream_result& r, int timeout_ms) {
-  const bool unknown_write = !st.route->idempotent && r.may_have_been_sent;
-  switch (r.failure) {
-    case upstream_failure::timeout:
-      return v1_error(504, "upstream did not answer within " + std::to_string(timeout_ms) + " ms." +
-                               (unknown_write ? write_outcome_note(st) : ""),
-                      st.rec.request_id);
-    case upstream_failure::too_large:
-      return v1_error(502, "upstream answer is larger than upstream.max_response_bytes", st.rec.request_id);
-    case upstream_failure::connect:
-      return v1_error(502, "upstream unreachable: " + r.detail, st.rec.request_id);
-    case upstream_failure::broken:
-    case upstream_failure::none:
-      break;
-  }
-  return v1_error(502, "upstream connection failed: " + r.detail + "." + (unknown_write ? write_outcome_note(st) : ""),
-                  st.rec.request_id);
-}
-
-}  // namespace
-
-namespace {
-
-// One upstream API call with the client's token. A 401 means the token was rejected
-// before anything was processed, so the call is repeated once with a fresh token, even
-// for writes. Nothing else is retried here.
-awaitable<upstream_result> call_upstream(const gateway& g, request_state& st, http::verb method,
-                                         const std::string& v2_target, const std::string& body,
-                                         std::vector<std::pair<std::string, std::string>> extra_headers,
-                                         bool idempotent) {
-  for (int attempt = 0;; ++attempt) {
-    upstream_request up;
-    up.method = method;
-    up.target = g.api.path_prefix + v2_target;
-    up.headers = upstream_headers(st);
-    up.headers.insert(up.headers.end(), extra_headers.begin(), extra_headers.end());
-    up.body = body;
-    up.idempotent = idempotent;
-    up.timeout = std::chrono::milliseconds(g.cfg->upstream.timeout_ms);
-    ++st.rec.upstream_calls;
-    upstream_result res = co_await g.upstream->send(g.api, std::move(up));
-    if (res.failure != upstream_failure::none) co_return res;
-    st.rec.upstream_status = res.response.result_int();
-    if (res.response.result_int() != 401 || attempt > 0) co_return res;
-    g.tokens->invalidate(st.creds, st.token);
-    token_lookup fresh = co_await g.tokens->get(st.creds);
-    if (!fresh.ok) co_return res;
-    st.token = std::move(fresh.access_token);
-  }
-}
-
-// A non-2xx upstream answer, in V1 error shape with upstream's status and message.
-v1_response upstream_error_answer(const request_state& st, const upstream_result& r) {
-  std::string message = upstream_error_message(r.response.body());
-  if (message.empty()) message = std::string(r.response.reason());
-  message = scrub_secrets("upstream: " + message,
-                          {st.token, st.creds.client_secret, st.api_key, st.password});
-  v1_response res = v1_error(r.response.result_int(), message, st.rec.request_id);
-  if (auto it = r.response.find(http::field::retry_after); it != r.response.end())
-    res.set(http::field::retry_after, it->value());
-  return res;
 }
 
 void copy_header(const http::response<http::string_body>& from, v1_response& to, std::string_view name) {
@@ -237,27 +141,34 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
 
   // 7. Partial multi-instance writes: read the current values first (one more operation).
   if (needs_current_data) {
-    upstream_result current = co_await call_upstream(g, st, http::verb::get, st.v2_target, {}, {}, true);
-    if (current.failure != upstream_failure::none) co_return failure_answer(st, current, cfg.upstream.timeout_ms);
-    if (current.response.result_int() / 100 != 2) co_return upstream_error_answer(st, current);
-    auto patched = tr::v1_request_to_v2_with_current(st.route->id, st.req.body(), current.response.body(), ctx);
+    const api_call read_current{http::verb::get, st.v2_target, {}, {}, true};
+    api_outcome current = co_await call_api(g, st, read_current);
+    if (current.refused) co_return std::move(*current.refused);
+    if (current.result.failure != upstream_failure::none)
+      co_return failure_answer(st, current.result, cfg.upstream.timeout_ms);
+    if (current.result.response.result_int() / 100 != 2) co_return upstream_error_answer(st, current.result);
+    auto patched =
+        tr::v1_request_to_v2_with_current(st.route->id, st.req.body(), current.result.response.body(), ctx);
     if (!patched) co_return v1_error(patched.error().status, patched.error().message, rid);
     body = std::move(patched->body);
   }
 
   // 8. The call itself.
-  const auto http_method = st.req.method();
-  upstream_result result =
-      co_await call_upstream(g, st, http_method, st.v2_target, body, std::move(body_headers), st.route->idempotent);
+  const api_call the_call{st.req.method(), st.v2_target, std::move(body), std::move(body_headers),
+                          st.route->idempotent};
+  api_outcome outcome = co_await call_api(g, st, the_call);
+  if (outcome.refused) {
+    st.rec.note = "quota";
+    co_return std::move(*outcome.refused);
+  }
+  upstream_result& result = outcome.result;
   if (result.failure != upstream_failure::none) {
     st.rec.note = "upstream_failure";
     co_return failure_answer(st, result, cfg.upstream.timeout_ms);
   }
   if (result.response.result_int() / 100 != 2) {
     st.rec.note = "upstream_error";
-    v1_response answer = upstream_error_answer(st, result);
-    copy_header(result.response, answer, "x-amzn-RequestId");
-    co_return answer;
+    co_return upstream_error_answer(st, result);
   }
 
   // 9. The answer, back in V1 shape.

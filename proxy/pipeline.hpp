@@ -1,7 +1,7 @@
 #pragma once
 // The data path of one V1 request, written down once:
 //   route match -> mode/availability -> Basic auth -> API key -> translate request ->
-//   token -> upstream call (401: refresh once, retry) -> translate answer -> access log.
+//   token -> quota turn + upstream call (upstream_call.hpp) -> translate answer -> access log.
 // Each step either continues or answers now with a V1 error (v1_answers.hpp).
 #include <memory>
 
@@ -10,6 +10,7 @@
 #include "proxy/coro.hpp"
 #include "proxy/endpoint.hpp"
 #include "proxy/http_server.hpp"
+#include "proxy/rate_gate.hpp"
 #include "proxy/token_cache.hpp"
 #include "proxy/upstream_client.hpp"
 
@@ -21,6 +22,7 @@ struct gateway {
   endpoint api;                 // upstream.base_url
   upstream_client* upstream = nullptr;
   token_cache* tokens = nullptr;
+  rate_gate* gate = nullptr;
   const logger* log = nullptr;
 };
 

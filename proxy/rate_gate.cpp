@@ -13,54 +13,60 @@ struct rate_gate::waiter {
 };
 
 struct rate_gate::key_state {
-  key_state(asio::any_io_executor ex, const rate_gate_options& o)
-      : pace(o.operations_per_window, o.window, o.burst, o.margin), wakeup(ex) {}
-  pacing pace;
+  explicit key_state(asio::any_io_executor ex) : wakeup(ex) {}
   std::deque<std::shared_ptr<waiter>> queue;
-  asio::steady_timer wakeup;  // the dispatcher sleeps on it until the next slot
+  asio::steady_timer wakeup;  // the dispatcher sleeps on it until the backend's next slot
   bool dispatching = false;
   std::uint64_t admitted = 0;
 };
 
-rate_gate::rate_gate(asio::any_io_executor executor, rate_gate_options options)
-    : executor_(std::move(executor)), options_(options) {}
+rate_gate::rate_gate(asio::any_io_executor executor, rate_gate_options options, pacing_backend& backend)
+    : executor_(std::move(executor)), options_(options), backend_(backend) {}
+
+rate_gate::~rate_gate() = default;
 
 rate_gate::key_state& rate_gate::state_for(const std::string& api_key) {
   auto& slot = keys_[api_key];
-  if (!slot) slot = std::make_unique<key_state>(executor_, options_);
+  if (!slot) slot = std::make_unique<key_state>(executor_);
   return *slot;
 }
 
 awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool front,
                                              std::shared_ptr<admission_cancel> cancel) {
-  key_state& k = state_for(api_key);
-  const auto now = steady::now();
+  const auto started = steady::now();
   admission_result result;
-
-  // Fast path: nobody waiting and a slot free now.
-  if (k.queue.empty() && k.pace.earliest_start(now) <= now) {
-    k.pace.record_start(now);
-    ++k.admitted;
-    co_return result;
+  {
+    key_state& k = state_for(api_key);
+    // Fast path: nobody waiting and the backend has a slot now.
+    if (k.queue.empty() && !k.dispatching) {
+      auto wait = co_await backend_.try_start(api_key);
+      if (wait.count() == 0) {
+        ++state_for(api_key).admitted;
+        co_return result;
+      }
+    }
   }
+  key_state& k = state_for(api_key);
 
-  // The wait this caller would face if every queued caller goes first.
-  const auto ahead = static_cast<long long>(front ? 0 : k.queue.size());
-  const auto expected_start = std::max(k.pace.earliest_start(now), now) + k.pace.interval() * ahead;
-  const auto retry_after = std::chrono::ceil<std::chrono::seconds>(expected_start - now + std::chrono::seconds(1));
+  // Refuse at once what could not be served in time: every queued caller goes first,
+  // one pacing interval each.
+  const auto interval = options_.pacing.window / std::max(1, options_.pacing.operations_per_window);
+  const auto ahead = static_cast<long long>(front ? 0 : k.queue.size()) + 1;
+  const auto expected_wait = interval * ahead;
+  const auto retry_after = std::chrono::ceil<std::chrono::seconds>(expected_wait);
   if (!front && k.queue.size() >= options_.max_queue) {
     result.outcome = admission::queue_full;
-    result.retry_after = retry_after;
+    result.retry_after = std::max(retry_after, std::chrono::seconds(1));
     co_return result;
   }
-  if (expected_start - now > options_.max_wait) {
+  if (expected_wait > options_.max_wait) {
     result.outcome = admission::wait_too_long;
-    result.retry_after = retry_after;
+    result.retry_after = std::max(retry_after, std::chrono::seconds(1));
     co_return result;
   }
 
   auto w = std::make_shared<waiter>(executor_);
-  w->timer.expires_at(now + options_.max_wait);
+  w->timer.expires_at(started + options_.max_wait);
   if (front) {
     k.queue.push_front(w);
   } else {
@@ -70,12 +76,10 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
   if (!k.dispatching) {
     k.dispatching = true;
     asio::co_spawn(executor_, dispatch(api_key), asio::detached);
-  } else if (front) {
-    k.wakeup.cancel();  // re-evaluate: the head changed
   }
   co_await w->timer.async_wait(use_tuple);
   if (cancel) cancel->wake = nullptr;
-  result.waited = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - now);
+  result.waited = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started);
   if (w->released) co_return result;
 
   // Deadline passed or the caller went away: leave the queue.
@@ -87,28 +91,28 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
 }
 
 awaitable<void> rate_gate::dispatch(std::string api_key) {
-  key_state& k = state_for(api_key);
-  while (!k.queue.empty()) {
-    const auto now = steady::now();
-    const auto slot = k.pace.earliest_start(now);
-    if (slot > now) {
-      k.wakeup.expires_at(slot);
-      co_await k.wakeup.async_wait(use_tuple);
+  for (;;) {
+    key_state& k = state_for(api_key);
+    if (k.queue.empty()) break;
+    auto wait = co_await backend_.try_start(api_key);
+    key_state& after = state_for(api_key);
+    if (wait.count() > 0) {
+      after.wakeup.expires_after(wait);
+      co_await after.wakeup.async_wait(use_tuple);
       continue;
     }
-    auto w = k.queue.front();
-    k.queue.pop_front();
-    k.pace.record_start(now);
-    ++k.admitted;
+    if (after.queue.empty()) break;  // the slot was taken for a caller that left: harmless, it only paces
+    auto w = after.queue.front();
+    after.queue.pop_front();
+    ++after.admitted;
     w->released = true;
     w->timer.cancel();
   }
-  k.dispatching = false;
+  state_for(api_key).dispatching = false;
 }
 
-void rate_gate::pause(const std::string& api_key, pacing::time_point until) {
-  key_state& k = state_for(api_key);
-  k.pace.pause_until(until);
+awaitable<void> rate_gate::pause(const std::string& api_key, std::chrono::milliseconds duration) {
+  co_await backend_.pause(api_key, duration);
 }
 
 std::uint64_t rate_gate::admitted(const std::string& api_key) const {
@@ -119,6 +123,12 @@ std::uint64_t rate_gate::admitted(const std::string& api_key) const {
 std::size_t rate_gate::queued(const std::string& api_key) const {
   auto it = keys_.find(api_key);
   return it == keys_.end() ? 0 : it->second->queue.size();
+}
+
+std::size_t rate_gate::queued_total() const {
+  std::size_t n = 0;
+  for (const auto& [key, state] : keys_) n += state->queue.size();
+  return n;
 }
 
 }  // namespace pcbridge::proxy

@@ -1,7 +1,7 @@
 #pragma once
 // Keeps each API key within the upstream's operation quota by queueing, not rejecting:
-// callers wait their turn (FIFO per key) and are admitted by one dispatcher per key
-// following `pacing`. Only a full queue, or a wait that would pass `max_wait`, is
+// callers wait their turn (FIFO per key) and one dispatcher per key admits them as the
+// pacing backend allows. Only a full queue, or a wait that would pass `max_wait`, is
 // refused (the caller answers 429 with Retry-After). Runs on the proxy's one thread.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,15 +14,12 @@
 #include <string>
 
 #include "proxy/coro.hpp"
-#include "proxy/pacing.hpp"
+#include "proxy/pacing_backend.hpp"
 
 namespace pcbridge::proxy {
 
 struct rate_gate_options {
-  int operations_per_window = 60;
-  std::chrono::milliseconds window{60000};
-  int burst = 5;                                  // back-to-back starts allowed after a quiet spell
-  std::chrono::milliseconds margin{250};          // slack against clock/network jitter
+  pacing_settings pacing;
   std::size_t max_queue = 1000;
   std::chrono::milliseconds max_wait{120000};
 };
@@ -35,7 +32,7 @@ struct admission_result {
   std::chrono::seconds retry_after{0};            // for refusals
 };
 
-// Lets a caller give up its place (its client disconnected).
+// Lets a caller give up its place (its client disconnected, or pcbridge is stopping).
 struct admission_cancel {
   bool cancelled = false;
   std::function<void()> wake;                     // set by the gate while the caller waits
@@ -47,17 +44,19 @@ struct admission_cancel {
 
 class rate_gate {
  public:
-  rate_gate(asio::any_io_executor executor, rate_gate_options options);
+  rate_gate(asio::any_io_executor executor, rate_gate_options options, pacing_backend& backend);
+  ~rate_gate();
 
-  // Waits for the key's turn. `front`: re-queue at the head (a retry after an upstream
-  // 429 keeps its place). `cancel` may be null.
+  // Waits for the key's turn. `front`: queue at the head (a retry after an upstream 429
+  // keeps its place). `cancel` may be null.
   awaitable<admission_result> admit(const std::string& api_key, bool front = false,
                                     std::shared_ptr<admission_cancel> cancel = nullptr);
-  // Upstream answered 429: nobody on this key starts before `until`.
-  void pause(const std::string& api_key, pacing::time_point until);
+  // Upstream answered 429: nobody on this key starts for `duration`.
+  awaitable<void> pause(const std::string& api_key, std::chrono::milliseconds duration);
 
   std::uint64_t admitted(const std::string& api_key) const;
   std::size_t queued(const std::string& api_key) const;
+  std::size_t queued_total() const;
   const rate_gate_options& options() const { return options_; }
 
  private:
@@ -68,6 +67,7 @@ class rate_gate {
 
   asio::any_io_executor executor_;
   rate_gate_options options_;
+  pacing_backend& backend_;
   std::map<std::string, std::unique_ptr<key_state>> keys_;
 };
 

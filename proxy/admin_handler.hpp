@@ -1,0 +1,35 @@
+#pragma once
+// The admin listener's routes, served by an http_server of their own (never on the V1
+// port): liveness, readiness, Prometheus metrics and the migration usage report.
+//   GET /healthz       200 "ok\n"                            text/plain
+//   GET /readyz        200 "ready\n" | 503 "not ready: <reason>\n"   text/plain
+//   GET /metrics       200 exposition format 0.0.4
+//   GET /admin/usage   200 usage JSON                        application/json
+// HEAD is answered on every route (headers of GET, no body); the query string is ignored;
+// other paths 404, other verbs 405 with "Allow: GET, HEAD". Answers carry
+// "Cache-Control: no-store". Synchronous and allocation-light: it runs on the proxy's
+// io_context thread, the same thread that updates the metrics and the usage report.
+#include <functional>
+#include <string>
+
+#include "proxy/http_server.hpp"
+#include "proxy/metrics.hpp"
+#include "proxy/usage_report.hpp"
+
+namespace pcbridge::proxy {
+
+struct readiness {
+  bool ready = false;
+  std::string reason;  // why not ready, e.g. "draining" or "no token yet"; shown to the operator
+};
+
+// What the admin routes read. The referenced objects must outlive the admin server.
+struct admin_sources {
+  const metrics& stats;
+  const usage_report& usage;
+  std::function<readiness()> ready;  // empty: always ready (nothing to wait for)
+};
+
+handler_result handle_admin(const string_request& req, const admin_sources& sources);
+
+}  // namespace pcbridge::proxy

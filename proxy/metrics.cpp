@@ -1,0 +1,329 @@
+#include "proxy/metrics.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <initializer_list>
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace pcbridge::proxy {
+
+namespace {
+
+constexpr std::size_t fingerprint_digits = 12;
+using fingerprint_buffer = std::array<char, fingerprint_digits>;
+
+// Writes the fingerprint into `out` without allocating; false if libcrypto failed.
+bool fingerprint_into(std::string_view api_key, fingerprint_buffer& out) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(api_key.data(), api_key.size(), digest, &length, EVP_sha256(), nullptr) != 1 ||
+      length * 2 < fingerprint_digits) {
+    return false;
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < fingerprint_digits; ++i) {
+    const unsigned char byte = digest[i / 2];
+    out[i] = hex[i % 2 == 0 ? byte >> 4 : byte & 0x0f];
+  }
+  return true;
+}
+
+constexpr std::string_view fingerprint_unavailable = "unavailable";
+
+std::string_view fingerprint_view(std::string_view api_key, fingerprint_buffer& buffer) {
+  if (!fingerprint_into(api_key, buffer)) return fingerprint_unavailable;
+  return {buffer.data(), buffer.size()};
+}
+
+// A series key of (V1 method, HTTP status); looked up by (string_view, int) without
+// allocating. Sorted by method, then numerically by status.
+struct method_status {
+  std::string method;
+  int status;
+};
+struct method_status_less {
+  using is_transparent = void;
+  static std::pair<std::string_view, int> view(const method_status& k) { return {k.method, k.status}; }
+  static std::pair<std::string_view, int> view(const std::pair<std::string_view, int>& k) { return k; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return view(a) < view(b);
+  }
+};
+using method_status_counters = std::map<method_status, std::uint64_t, method_status_less>;
+
+void bump(method_status_counters& counters, std::string_view method, int status) {
+  if (method.empty()) method = "-";
+  const std::pair<std::string_view, int> key{method, status};
+  auto it = counters.find(key);
+  if (it == counters.end()) it = counters.emplace(method_status{std::string(method), status}, 0).first;
+  ++it->second;
+}
+
+// Cumulative buckets as Prometheus wants them are computed when rendering; here each
+// slot counts the observations that fall in (previous bound, bound], the last slot +Inf.
+struct histogram {
+  explicit histogram(std::vector<double> b) : bounds(std::move(b)), counts(bounds.size() + 1, 0) {}
+
+  void observe(double v) {
+    if (std::isnan(v)) return;
+    if (v < 0) v = 0;  // a steady clock never goes back; guards against caller mix-ups
+    std::size_t i = 0;
+    while (i < bounds.size() && v > bounds[i]) ++i;
+    ++counts[i];
+    sum += v;
+    ++count;
+  }
+
+  std::vector<double> bounds;
+  std::vector<std::uint64_t> counts;
+  double sum = 0;
+  std::uint64_t count = 0;
+};
+
+struct key_series {
+  std::uint64_t operations = 0;
+  std::size_t queue_length = 0;
+};
+
+constexpr std::array<std::string_view, 2> cache_names = {"metadata", "schema"};
+constexpr std::array<std::string_view, 3> cache_results = {"hit", "miss", "coalesced"};
+constexpr std::array<std::string_view, 3> rate_limit_reasons = {"queue_full", "wait_too_long", "upstream_429"};
+
+// --- exposition text ---
+
+void append_escaped(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '\n': out += "\\n"; break;
+      default: out += c;
+    }
+  }
+}
+
+void append_number(std::string& out, std::uint64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+void append_number(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out += "NaN";
+  } else if (std::isinf(v)) {
+    out += v > 0 ? "+Inf" : "-Inf";
+  } else {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
+    out.append(buf, end);
+  }
+}
+
+void append_family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;  // constant text below: no backslashes or newlines to escape
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+using label = std::pair<std::string_view, std::string_view>;
+
+template <class Value>
+void append_sample(std::string& out, std::string_view name, std::initializer_list<label> labels, Value value) {
+  out += name;
+  if (labels.size() > 0) {
+    out += '{';
+    bool first = true;
+    for (const auto& [key, val] : labels) {
+      if (!first) out += ',';
+      first = false;
+      out += key;
+      out += "=\"";
+      append_escaped(out, val);
+      out += '"';
+    }
+    out += '}';
+  }
+  out += ' ';
+  append_number(out, value);
+  out += '\n';
+}
+
+std::string_view status_text(int status, char (&buf)[12]) {
+  if (status == metrics::no_answer) return "error";
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, status);
+  return {buf, static_cast<std::size_t>(end - buf)};
+}
+
+void append_method_status(std::string& out, std::string_view name, const method_status_counters& counters) {
+  for (const auto& [key, count] : counters) {
+    char buf[12];
+    append_sample(out, name, {{"method", key.method}, {"status", status_text(key.status, buf)}}, count);
+  }
+}
+
+void append_histogram(std::string& out, std::string_view name, const histogram& h) {
+  const std::string bucket = std::string(name) + "_bucket";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i <= h.bounds.size(); ++i) {
+    cumulative += h.counts[i];
+    std::string le;
+    if (i < h.bounds.size()) {
+      append_number(le, h.bounds[i]);
+    } else {
+      le = "+Inf";
+    }
+    append_sample(out, bucket, {{"le", le}}, cumulative);
+  }
+  append_sample(out, std::string(name) + "_sum", {}, h.sum);
+  append_sample(out, std::string(name) + "_count", {}, h.count);
+}
+
+}  // namespace
+
+std::string api_key_fingerprint(std::string_view api_key) {
+  fingerprint_buffer buffer;
+  return std::string(fingerprint_view(api_key, buffer));
+}
+
+struct metrics::state {
+  explicit state(std::string_view v) : version(v) {}
+
+  std::string version;
+  method_status_counters requests;
+  method_status_counters upstream_requests;
+  histogram upstream_latency{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}};
+  histogram queue_wait{{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120}};
+  std::array<std::uint64_t, 2> token_fetches{};  // ok, error
+  std::array<std::array<std::uint64_t, cache_results.size()>, cache_names.size()> cache{};
+  std::uint64_t typing_fallbacks = 0;
+  std::map<std::string, key_series, std::less<>> keys;  // by fingerprint
+  std::array<std::uint64_t, rate_limit_reasons.size()> rate_limited{};
+  bool draining = false;
+  std::array<std::uint64_t, 2> config_reloads{};  // ok, error
+
+  key_series& key(std::string_view api_key) {
+    fingerprint_buffer buffer;
+    const std::string_view fp = fingerprint_view(api_key, buffer);
+    auto it = keys.find(fp);
+    if (it == keys.end()) it = keys.emplace(std::string(fp), key_series{}).first;
+    return it->second;
+  }
+};
+
+metrics::metrics(std::string_view version) : s_(std::make_unique<state>(version)) {}
+metrics::~metrics() = default;
+metrics::metrics(metrics&&) noexcept = default;
+metrics& metrics::operator=(metrics&&) noexcept = default;
+
+void metrics::count_request(std::string_view v1_method, int status) { bump(s_->requests, v1_method, status); }
+
+void metrics::observe_upstream(std::string_view v1_method, int status, seconds latency) {
+  bump(s_->upstream_requests, v1_method, status);
+  s_->upstream_latency.observe(latency.count());
+}
+
+void metrics::observe_queue_wait(seconds wait) { s_->queue_wait.observe(wait.count()); }
+
+void metrics::count_token_fetch(bool ok) { ++s_->token_fetches[ok ? 0 : 1]; }
+
+void metrics::count_cache(cache_name cache, cache_result result) {
+  ++s_->cache[static_cast<std::size_t>(cache)][static_cast<std::size_t>(result)];
+}
+
+void metrics::count_value_typing_fallbacks(int n) {
+  if (n > 0) s_->typing_fallbacks += static_cast<std::uint64_t>(n);
+}
+
+void metrics::count_upstream_operation(std::string_view api_key) { ++s_->key(api_key).operations; }
+
+void metrics::set_queue_length(std::string_view api_key, std::size_t length) {
+  s_->key(api_key).queue_length = length;
+}
+
+void metrics::count_rate_limited(rate_limit_reason reason) { ++s_->rate_limited[static_cast<std::size_t>(reason)]; }
+
+void metrics::set_draining(bool draining) { s_->draining = draining; }
+
+void metrics::count_config_reload(bool ok) { ++s_->config_reloads[ok ? 0 : 1]; }
+
+std::string metrics::render() const {
+  const state& s = *s_;
+  std::string out;
+  out.reserve(8192);
+
+  append_family(out, "pcbridge_requests_total", "counter",
+                "V1 requests answered, by V1 method (- when no route matched) and HTTP status.");
+  append_method_status(out, "pcbridge_requests_total", s.requests);
+
+  append_family(out, "pcbridge_upstream_requests_total", "counter",
+                "V2 API calls, by V1 method and upstream HTTP status (error when no answer came).");
+  append_method_status(out, "pcbridge_upstream_requests_total", s.upstream_requests);
+
+  append_family(out, "pcbridge_upstream_latency_seconds", "histogram",
+                "Time from sending a V2 API call to its answer or failure.");
+  append_histogram(out, "pcbridge_upstream_latency_seconds", s.upstream_latency);
+
+  append_family(out, "pcbridge_queue_wait_seconds", "histogram",
+                "Time a request waited in its API key's rate-gate queue.");
+  append_histogram(out, "pcbridge_queue_wait_seconds", s.queue_wait);
+
+  append_family(out, "pcbridge_token_fetches_total", "counter", "OAuth token fetches, by result.");
+  append_sample(out, "pcbridge_token_fetches_total", {{"result", "ok"}}, s.token_fetches[0]);
+  append_sample(out, "pcbridge_token_fetches_total", {{"result", "error"}}, s.token_fetches[1]);
+
+  append_family(out, "pcbridge_cache_requests_total", "counter",
+                "Metadata and schema cache lookups, by result (coalesced: joined a fetch in flight).");
+  for (std::size_t c = 0; c < cache_names.size(); ++c) {
+    for (std::size_t r = 0; r < cache_results.size(); ++r) {
+      append_sample(out, "pcbridge_cache_requests_total", {{"cache", cache_names[c]}, {"result", cache_results[r]}},
+                    s.cache[c][r]);
+    }
+  }
+
+  append_family(out, "pcbridge_value_typing_fallbacks_total", "counter",
+                "Values typed by pattern because no form schema was known.");
+  append_sample(out, "pcbridge_value_typing_fallbacks_total", {}, s.typing_fallbacks);
+
+  append_family(out, "pcbridge_upstream_operations_total", "counter",
+                "V2 API operations started, by API key fingerprint (first 12 hex digits of its SHA-256).");
+  for (const auto& [fp, k] : s.keys) append_sample(out, "pcbridge_upstream_operations_total", {{"api_key", fp}}, k.operations);
+
+  append_family(out, "pcbridge_queue_length", "gauge",
+                "Requests waiting in the rate-gate queue, by API key fingerprint.");
+  for (const auto& [fp, k] : s.keys) {
+    append_sample(out, "pcbridge_queue_length", {{"api_key", fp}}, static_cast<std::uint64_t>(k.queue_length));
+  }
+
+  append_family(out, "pcbridge_rate_limited_total", "counter",
+                "Requests refused by the rate gate, and upstream 429 answers, by reason.");
+  for (std::size_t r = 0; r < rate_limit_reasons.size(); ++r) {
+    append_sample(out, "pcbridge_rate_limited_total", {{"reason", rate_limit_reasons[r]}}, s.rate_limited[r]);
+  }
+
+  append_family(out, "pcbridge_draining", "gauge", "1 while pcbridge drains before stopping, else 0.");
+  append_sample(out, "pcbridge_draining", {}, std::uint64_t{s.draining ? 1u : 0u});
+
+  append_family(out, "pcbridge_config_reloads_total", "counter", "Configuration reloads, by result.");
+  append_sample(out, "pcbridge_config_reloads_total", {{"result", "ok"}}, s.config_reloads[0]);
+  append_sample(out, "pcbridge_config_reloads_total", {{"result", "error"}}, s.config_reloads[1]);
+
+  append_family(out, "pcbridge_build_info", "gauge", "pcbridge build; the value is always 1.");
+  append_sample(out, "pcbridge_build_info", {{"version", s.version}}, std::uint64_t{1});
+
+  return out;
+}
+
+}  // namespace pcbridge::proxy

@@ -1,0 +1,29 @@
+#pragma once
+// What one V1 request accumulates on its way through the pipeline's steps.
+#include <memory>
+#include <string>
+
+#include "proxy/access_log.hpp"
+#include "proxy/basic_auth.hpp"
+#include "proxy/http_server.hpp"
+#include "proxy/rate_gate.hpp"
+#include "proxy/token_cache.hpp"
+#include "translators/route_table.hpp"
+
+namespace pcbridge::proxy {
+
+struct request_state {
+  string_request& req;
+  access_record& rec;
+  const translators::route* route = nullptr;
+  std::string v2_target;
+  identity who;
+  token_credentials creds;
+  std::string api_key;
+  std::string token;
+  std::string password;                           // the Basic password, only to scrub it from messages
+  std::shared_ptr<admission_cancel> cancel = std::make_shared<admission_cancel>();  // client went away
+  std::chrono::milliseconds queue_wait{0};        // total time waiting for quota
+};
+
+}  // namespace pcbridge::proxy

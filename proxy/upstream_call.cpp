@@ -1,0 +1,161 @@
+#include "proxy/upstream_call.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <random>
+
+#include "proxy/retry_policy.hpp"
+#include "translators/method.hpp"
+
+namespace pcbridge::proxy {
+
+namespace tr = translators;
+
+namespace {
+
+constexpr int max_retries = 2;       // connection failures and 502/503 of idempotent calls
+constexpr int max_429_retries = 5;   // upstream 429s waited out for one call
+
+std::string header_value(const string_request& req, std::string_view name) {
+  auto it = req.find(name);
+  return it == req.end() ? std::string() : std::string(it->value());
+}
+
+// Every upstream API call carries these. The inbound Authorization (Basic) and
+// hop-by-hop headers are never copied; MFA headers pass through unchanged.
+std::vector<std::pair<std::string, std::string>> upstream_headers(const request_state& st) {
+  std::vector<std::pair<std::string, std::string>> h = {
+      {"Authorization", "Bearer " + st.token},
+      {"X-ApiKey", st.api_key},
+      {"Accept", "application/json"},
+      {"X-Request-Id", st.rec.request_id},
+  };
+  for (const char* mfa : {"Mfa-One-Time-Password", "Mfa-Session-Token"}) {
+    std::string value = header_value(st.req, mfa);
+    if (!value.empty()) h.emplace_back(mfa, value);
+  }
+  return h;
+}
+
+double unit_random() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+awaitable<void> sleep_for(std::chrono::milliseconds d) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  co_await timer.async_wait(use_tuple);
+}
+
+v1_response refusal(const request_state& st, const admission_result& a) {
+  std::string message;
+  switch (a.outcome) {
+    case admission::queue_full:
+      message = "too many requests are waiting for this API key's upstream quota; retry later";
+      break;
+    case admission::cancelled:
+      message = "request cancelled while waiting for the upstream quota";
+      break;
+    default:
+      message = "the wait for this API key's upstream quota would pass upstream.max_wait_ms; retry later";
+      break;
+  }
+  v1_response res = v1_error(429, message, st.rec.request_id);
+  res.set(http::field::retry_after, std::to_string(std::max<long long>(1, a.retry_after.count())));
+  return res;
+}
+
+std::string write_outcome_note(const request_state& st) {
+  return " The outcome of this " + std::string(tr::method_name(st.route->id)) +
+         " write is unknown: it may have been applied upstream. pcbridge did not retry it; check the "
+         "project before sending it again (request id " + st.rec.request_id + ").";
+}
+
+}  // namespace
+
+awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_call& call) {
+  int refreshes = 0, retries = 0, waits_429 = 0;
+  bool keep_place = false;  // after a 429 or 401 this call goes back to the head of the queue
+  for (;;) {
+    admission_result turn = co_await g.gate->admit(st.api_key, keep_place, st.cancel);
+    st.queue_wait += turn.waited;
+    if (turn.outcome != admission::admitted) co_return api_outcome{{}, refusal(st, turn)};
+
+    upstream_request up;
+    up.method = call.method;
+    up.target = g.api.path_prefix + call.v2_target;
+    up.headers = upstream_headers(st);
+    up.headers.insert(up.headers.end(), call.headers.begin(), call.headers.end());
+    up.body = call.body;
+    up.idempotent = call.idempotent;
+    up.timeout = std::chrono::milliseconds(g.cfg->upstream.timeout_ms);
+    ++st.rec.upstream_calls;
+    upstream_result res = co_await g.upstream->send(g.api, std::move(up));
+
+    if (res.failure != upstream_failure::none) {
+      const bool not_sent = res.failure == upstream_failure::connect;
+      const bool retryable = not_sent || (call.idempotent && res.failure == upstream_failure::broken);
+      if (retryable && retries < max_retries) {
+        co_await sleep_for(retry_backoff(retries++, unit_random()));
+        continue;
+      }
+      co_return api_outcome{std::move(res), std::nullopt};
+    }
+
+    const int status = res.response.result_int();
+    st.rec.upstream_status = status;
+    if (status == 401 && refreshes++ == 0) {
+      g.tokens->invalidate(st.creds, st.token);
+      token_lookup fresh = co_await g.tokens->get(st.creds);
+      if (!fresh.ok) co_return api_outcome{std::move(res), std::nullopt};
+      st.token = std::move(fresh.access_token);
+      keep_place = true;
+      continue;
+    }
+    if (status == 429 && waits_429++ < max_429_retries) {
+      // Not processed upstream, so safe to repeat even for writes; everyone on this key waits.
+      auto it = res.response.find(http::field::retry_after);
+      auto wait = it == res.response.end() ? std::nullopt : parse_retry_after(it->value(), std::time(nullptr));
+      co_await g.gate->pause(st.api_key, std::min(wait.value_or(default_429_backoff), max_429_backoff));
+      keep_place = true;
+      continue;
+    }
+    if ((status == 502 || status == 503) && call.idempotent && retries < max_retries) {
+      co_await sleep_for(retry_backoff(retries++, unit_random()));
+      continue;
+    }
+    co_return api_outcome{std::move(res), std::nullopt};
+  }
+}
+
+v1_response failure_answer(const request_state& st, const upstream_result& r, int timeout_ms) {
+  const bool unknown_write = !st.route->idempotent && r.may_have_been_sent;
+  switch (r.failure) {
+    case upstream_failure::timeout:
+      return v1_error(504, "upstream did not answer within " + std::to_string(timeout_ms) + " ms." +
+                               (unknown_write ? write_outcome_note(st) : ""),
+                      st.rec.request_id);
+    case upstream_failure::too_large:
+      return v1_error(502, "upstream answer is larger than upstream.max_response_bytes", st.rec.request_id);
+    case upstream_failure::connect:
+      return v1_error(502, "upstream unreachable: " + r.detail, st.rec.request_id);
+    case upstream_failure::broken:
+    case upstream_failure::none:
+      break;
+  }
+  return v1_error(502, "upstream connection failed: " + r.detail + "." + (unknown_write ? write_outcome_note(st) : ""),
+                  st.rec.request_id);
+}
+
+v1_response upstream_error_answer(const request_state& st, const upstream_result& r) {
+  std::string message = upstream_error_message(r.response.body());
+  if (message.empty()) message = std::string(r.response.reason());
+  message = scrub_secrets("upstream: " + message, {st.token, st.creds.client_secret, st.api_key, st.password});
+  v1_response res = v1_error(r.response.result_int(), message, st.rec.request_id);
+  if (auto it = r.response.find(http::field::retry_after); it != r.response.end())
+    res.set(http::field::retry_after, it->value());
+  if (auto it = r.response.find("x-amzn-RequestId"); it != r.response.end()) res.set("x-amzn-RequestId", it->value());
+  return res;
+}
+
+}  // namespace pcbridge::proxy
