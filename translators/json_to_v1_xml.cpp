@@ -276,11 +276,11 @@ class engine {
         return element(depth + 1);
       }
       case kind::array: {
-        std::string wrapper_storage, item_storage;
+        std::string wrapper_storage, item_storage, item_name_storage;
         const std::string_view wrapper =
             act == action::rename ? rule->to : vf::xml_name(key, wrapper_storage);
         const std::string_view item =
-            act == action::items ? rule->to : rules::item_name(key, item_storage);
+            act == action::items ? rule->to : vf::xml_name(rules::item_name(key, item_storage), item_name_storage);
         return array(child_sink(f), wrapper, item, depth + 1);
       }
       default: break;
