@@ -50,17 +50,22 @@ TEST_CASE("seed ids are 12-character upper-case alphanumerics") {
     CHECK(s.size() == 12);
     for (const char c : s) CHECK((std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c))));
   };
-  for (const auto& p : h.api_json("GET", "/services/v2/Programs")["Programs"]) {
+  // Range-for over a member of a temporary would dangle: every answer is kept in a local.
+  const auto programs = h.api_json("GET", "/services/v2/Programs");
+  for (const auto& p : programs["Programs"]) {
     check_id(p["ProgramId"]);
     const auto base = "/services/v2/Programs/" + p["ProgramId"].get<std::string>();
-    for (const auto& s : h.api_json("GET", base + "/StatusList")["Statuses"]) check_id(s["StatusId"]);
-    for (const auto& f : h.api_json("GET", base + "/Forms")["Forms"]) {
+    const auto statuses = h.api_json("GET", base + "/StatusList");
+    for (const auto& s : statuses["Statuses"]) check_id(s["StatusId"]);
+    const auto forms = h.api_json("GET", base + "/Forms");
+    for (const auto& f : forms["Forms"]) {
       check_id(f["FormId"]);
       const auto schema = h.api_json("GET", base + "/Forms/" + f["FormId"].get<std::string>() + "/Schema");
       for (const auto& d : schema["FormSchema"]["DataFields"]) check_id(d["DataFieldId"]);
       for (const auto& a : schema["FormSchema"]["Attachments"]) check_id(a["AttachmentId"]);
     }
-    for (const auto& pr : h.api_json("GET", base + "/Projects")["Projects"]) check_id(pr["ProjectId"]);
+    const auto projects = h.api_json("GET", base + "/Projects");
+    for (const auto& pr : projects["Projects"]) check_id(pr["ProjectId"]);
   }
 }
 
