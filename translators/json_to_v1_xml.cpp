@@ -509,14 +509,19 @@ class engine {
           ok = read_scalar(k, text, item_value_);
           if (ok) {
             if (k == kind::string) text = convert_string(text);
-            // (I) rules::scalar_items_as_text: <Item>text</Item>.
             sink += '<';
             sink += item;
-            sink += '>';
-            vf::append_xml_escaped(sink, text);
-            sink += "</";
-            sink += item;
-            sink += '>';
+            if constexpr (rules::scalar_items_as_text) {  // <Item>text</Item>
+              sink += '>';
+              vf::append_xml_escaped(sink, text);
+              sink += "</";
+              sink += item;
+              sink += '>';
+            } else {  // <Item Value="text"/>
+              sink += " Value=\"";
+              vf::append_xml_escaped(sink, text);
+              sink += "\"/>";
+            }
           }
         }
       }

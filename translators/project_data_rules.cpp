@@ -9,6 +9,10 @@ constexpr member_rule data_[] = {
     {"/", "Project", action::keep, {}, expect::object},
     {"Project", "Url", action::url_child},
     {"Project", "LastChangeTimestamp", action::drop},  // (M) mapping.md §4.4: new in V2
+    // mapping.md §4.3 flattens CurrentStatus into Status/StatusTimestamp. Note: the V1
+    // GetAllProjectData sample (v1-api.md §3.8) shows a <CurrentStatus …> child element instead;
+    // a trace confirming that replaces this line with {"Project", "CurrentStatus", action::keep}
+    // plus {"CurrentStatus", "CustomId", action::drop}.
     {"Project", "CurrentStatus", action::flatten, {}, expect::object, project::current_status},
     {"Project", "ProjectOwner", action::flatten, {}, expect::object, project::owner},
     {"Project", "DataFields", action::keep, {}, expect::array},

@@ -9,6 +9,7 @@ namespace {
 
 constexpr member_rule common_[] = {
     // mapping.md §3: object flags are JSON booleans in V2, True/False in V1.
+    // (I) v1-api.md §3.9: CanSubmit stays where V2 has it (an attribute of Project).
     {"*", "CanSubmit", action::flag},
     {"*", "IsAdmin", action::flag},
 };

@@ -34,6 +34,7 @@ struct translated {
   int typing_fallbacks = 0;      // values typed by pattern because no schema was known
   // Requests only: SetProjectData wrote a partial instance set; the proxy must read the
   // current data (GET of the same V2 path) and call v1_request_to_v2_with_current.
+  // `body` is empty when this is set.
   bool needs_current_data = false;
 };
 

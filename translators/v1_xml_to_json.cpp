@@ -37,6 +37,8 @@ constexpr std::string_view by_number_member = "ProjectNumbers";
 constexpr std::string_view generic_text_member = "Value";
 
 // Methods whose V1 request must have a body (mapping.md §5); others may send none.
+// (I) v1-api.md §3.26-30: SetInquiryThreadStatus/ExternalId bodies are "unknown/none", so they
+// are not listed.
 bool body_required(method_id m) {
   switch (m) {
     case method_id::SetProjectData:
