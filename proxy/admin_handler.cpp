@@ -6,7 +6,7 @@ namespace pcbridge::proxy {
 
 namespace {
 
-constexpr std::string_view text_plain = "text/plain; charset=utf-8";
+constexpr std::string_view text_plain = "text/plain";
 constexpr std::string_view prometheus_text = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::string_view application_json = "application/json";
 

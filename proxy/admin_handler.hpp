@@ -7,8 +7,8 @@
 //   GET /admin/usage   200 usage JSON                        application/json
 // HEAD is answered on every route (headers of GET, no body); the query string is ignored;
 // other paths 404, other verbs 405 with "Allow: GET, HEAD". Answers carry
-// "Cache-Control: no-store". Synchronous and allocation-light: it runs on the proxy's
-// io_context thread, the same thread that updates the metrics and the usage report.
+// "Cache-Control: no-store". Synchronous: it runs on the proxy's io_context thread, the
+// thread that also updates the metrics and the usage report.
 #include <functional>
 #include <string>
 

@@ -81,7 +81,9 @@ int serve(const std::string& config_path, const std::string& port_file) {
                                                  std::chrono::milliseconds(cfg->upstream.max_wait_ms)},
                         pacing_state);
 
-  proxy::pipeline pipeline(proxy::gateway{cfg, *api, upstream.get(), &tokens, &gate, &log});
+  proxy::answer_cache answers(io.get_executor(), [] { return proxy::token_clock::now(); });
+
+  proxy::pipeline pipeline(proxy::gateway{cfg, *api, upstream.get(), &tokens, &gate, &answers, &log, {}});
 
   proxy::server_options options;
   options.address = cfg->listen.address;

@@ -3,10 +3,12 @@
 //   route match -> mode/availability -> Basic auth -> API key -> translate request ->
 //   token -> quota turn + upstream call (upstream_call.hpp) -> translate answer -> access log.
 // Each step either continues or answers now with a V1 error (v1_answers.hpp).
+#include <functional>
 #include <memory>
 
 #include "config/config.hpp"
 #include "proxy/access_log.hpp"
+#include "proxy/answer_cache.hpp"
 #include "proxy/coro.hpp"
 #include "proxy/endpoint.hpp"
 #include "proxy/http_server.hpp"
@@ -23,7 +25,9 @@ struct gateway {
   upstream_client* upstream = nullptr;
   token_cache* tokens = nullptr;
   rate_gate* gate = nullptr;
+  answer_cache* cache = nullptr;
   const logger* log = nullptr;
+  std::function<void(cache_outcome)> on_cache;  // metrics hook
 };
 
 class pipeline {

@@ -2,6 +2,8 @@
 // What one V1 request accumulates on its way through the pipeline's steps.
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "proxy/access_log.hpp"
 #include "proxy/basic_auth.hpp"
@@ -17,6 +19,7 @@ struct request_state {
   access_record& rec;
   const translators::route* route = nullptr;
   std::string v2_target;
+  std::vector<std::pair<std::string, std::string>> params;  // {ProgramId, ...} from the V1 path
   identity who;
   token_credentials creds;
   std::string api_key;
@@ -24,6 +27,7 @@ struct request_state {
   std::string password;                           // the Basic password, only to scrub it from messages
   std::shared_ptr<admission_cancel> cancel = std::make_shared<admission_cancel>();  // client went away
   std::chrono::milliseconds queue_wait{0};        // total time waiting for quota
+  int typing_fallbacks = 0;                       // values typed by pattern (no schema known)
 };
 
 }  // namespace pcbridge::proxy

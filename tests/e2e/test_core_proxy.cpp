@@ -64,7 +64,7 @@ TEST_CASE("auth swap: Basic in, client-credentials token and API key out, Basic 
 
 TEST_CASE("the token is fetched once and reused across requests") {
   stack s;
-  for (int i = 0; i < 3; ++i) REQUIRE(s.v1("GET", v1 + "/Forms").status == 200);
+  for (int i = 0; i < 3; ++i) REQUIRE(s.v1("GET", v1 + "/Projects").status == 200);
   CHECK(s.sim_stats()["token_fetches"] == 1);
   auto api = s.sim_api_requests();
   REQUIRE(api.size() == 3);
@@ -73,19 +73,19 @@ TEST_CASE("the token is fetched once and reused across requests") {
 
 TEST_CASE("a 401 from upstream refreshes the token once and retries") {
   stack s;
-  REQUIRE(s.v1("GET", v1 + "/Forms").status == 200);
+  REQUIRE(s.v1("GET", v1 + "/Projects").status == 200);
   const std::string first_token = header(s.sim_api_requests()[0], "authorization");
   REQUIRE(s.sim_post("/__sim/tokens/expire", "{}").status / 100 == 2);
   s.clear_sim_requests();
 
-  auto r = s.v1("GET", v1 + "/Forms");
+  auto r = s.v1("GET", v1 + "/Projects");
   CHECK(r.status == 200);
   auto requests = s.sim_requests();
   REQUIRE(requests.size() == 3);  // rejected call, one token fetch, retried call
-  CHECK(requests[0]["target"] == v2 + "/Forms");
+  CHECK(requests[0]["target"] == v2 + "/Projects");
   CHECK(header(requests[0], "authorization") == first_token);
   CHECK(requests[1]["target"] == "/connect/token");
-  CHECK(requests[2]["target"] == v2 + "/Forms");
+  CHECK(requests[2]["target"] == v2 + "/Projects");
   CHECK(header(requests[2], "authorization") != first_token);
   CHECK(s.sim_stats()["token_fetches"] == 2);
 }
@@ -139,9 +139,12 @@ TEST_CASE("SetProjectData sends the translated JSON body, not the V1 XML") {
   auto r = s.v1("POST", v1 + "/Projects/" + draft_project + "/Forms/" + form + "/Data", body);
   CHECK(r.status == 200);
   auto api = s.sim_api_requests();
-  REQUIRE(api.size() == 1);
-  CHECK(header(api[0], "content-type") == "application/json");
-  CHECK(json::parse(api[0]["body"].get<std::string>()) ==
+  REQUIRE(api.size() == 2);  // the form's schema (value types), then the write
+  CHECK(api[0]["method"] == "GET");
+  CHECK(api[0]["target"] == v2 + "/Forms/" + form + "/Schema");
+  CHECK(api[1]["method"] == "POST");
+  CHECK(header(api[1], "content-type") == "application/json");
+  CHECK(json::parse(api[1]["body"].get<std::string>()) ==
         json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"DF0CUSTNAME1","Value":"Casey & Kim"}]}})"));
   CHECK(contains(r.body, "<ProjectDataSetResponse " + v1_ns));
 }
@@ -293,4 +296,20 @@ TEST_CASE("no secret or token appears in pcbridge's output") {
     CAPTURE(secret);
     CHECK_FALSE(contains(output, secret));
   }
+}
+
+TEST_CASE("metadata answers are cached per client; Cache-Control: no-cache bypasses the cache") {
+  stack s;
+  auto first = s.v1("GET", v1 + "/Forms");
+  auto second = s.v1("GET", v1 + "/Forms");
+  REQUIRE(first.status == 200);
+  CHECK(second.body == first.body);
+  CHECK(s.sim_api_requests().size() == 1);
+  auto fresh = s.v1("GET", v1 + "/Forms", {}, {{"Cache-Control", "no-cache"}});
+  CHECK(fresh.status == 200);
+  CHECK(s.sim_api_requests().size() == 2);
+  // Other methods are not cached.
+  s.v1("GET", v1 + "/Projects");
+  s.v1("GET", v1 + "/Projects");
+  CHECK(s.sim_api_requests().size() == 4);
 }

@@ -1,0 +1,142 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+
+#include "proxy/admin_handler.hpp"
+
+using namespace pcbridge::proxy;
+using namespace std::chrono_literals;
+
+namespace {
+
+string_request make_request(http::verb verb, std::string target, unsigned version = 11) {
+  string_request req{verb, target, version};
+  req.set(http::field::host, "localhost");
+  return req;
+}
+
+struct admin_fixture {
+  metrics stats;
+  usage_report usage;
+  readiness state{true, ""};
+  admin_sources sources{stats, usage, [this] { return state; }};
+
+  string_response get(http::verb verb, std::string target, unsigned version = 11) {
+    return handle_admin(make_request(verb, std::move(target), version), sources).response;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("admin: GET /healthz") {
+  admin_fixture f;
+  auto res = f.get(http::verb::get, "/healthz");
+  CHECK(res.result_int() == 200);
+  CHECK(res[http::field::content_type] == "text/plain");
+  CHECK(res[http::field::cache_control] == "no-store");
+  CHECK(res[http::field::content_length] == "3");
+  CHECK(res.body() == "ok\n");
+  f.state = {false, "draining"};  // liveness does not depend on readiness
+  CHECK(f.get(http::verb::get, "/healthz").result_int() == 200);
+}
+
+TEST_CASE("admin: GET /readyz, ready and not ready") {
+  admin_fixture f;
+  auto ready = f.get(http::verb::get, "/readyz");
+  CHECK(ready.result_int() == 200);
+  CHECK(ready[http::field::content_type] == "text/plain");
+  CHECK(ready.body() == "ready\n");
+
+  f.state = {false, "draining"};
+  auto draining = f.get(http::verb::get, "/readyz");
+  CHECK(draining.result_int() == 503);
+  CHECK(draining[http::field::content_type] == "text/plain");
+  CHECK(draining.body() == "not ready: draining\n");
+
+  admin_sources no_check{f.stats, f.usage, {}};
+  auto unchecked = handle_admin(make_request(http::verb::get, "/readyz"), no_check).response;
+  CHECK(unchecked.result_int() == 200);
+  CHECK(unchecked.body() == "ready\n");
+}
+
+TEST_CASE("admin: GET /metrics serves the exposition text") {
+  admin_fixture f;
+  f.stats.count_request("GetProjects", 200);
+  f.stats.count_upstream_operation("SECRET-KEY-123");
+  auto res = f.get(http::verb::get, "/metrics");
+  CHECK(res.result_int() == 200);
+  CHECK(res[http::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(res.body() == f.stats.render());
+  CHECK(res.body().find("pcbridge_requests_total{method=\"GetProjects\",status=\"200\"} 1\n") != std::string::npos);
+  CHECK(res.body().find("SECRET-KEY-123") == std::string::npos);
+}
+
+TEST_CASE("admin: GET /admin/usage serves the usage JSON") {
+  admin_fixture f;
+  f.usage.record("legacy-user", "GetProjects", 200,
+                 std::chrono::sys_days{std::chrono::November / 27 / 2026} + 11h + 35min);
+  auto res = f.get(http::verb::get, "/admin/usage");
+  CHECK(res.result_int() == 200);
+  CHECK(res[http::field::content_type] == "application/json");
+  CHECK(res.body() ==
+        R"({"clients":[{"user":"legacy-user","methods":[{"method":"GetProjects","count":1,"errors":0,)"
+        R"("last_seen":"2026-11-27T11:35:00Z"}]}]})");
+}
+
+TEST_CASE("admin: HEAD answers GET's status and headers without a body") {
+  admin_fixture f;
+  f.state = {false, "no token yet"};
+  for (const char* target : {"/healthz", "/readyz", "/metrics", "/admin/usage"}) {
+    CAPTURE(target);
+    auto got = f.get(http::verb::get, target);
+    auto head = f.get(http::verb::head, target);
+    CHECK(head.result_int() == got.result_int());
+    CHECK(head[http::field::content_type] == got[http::field::content_type]);
+    CHECK(head[http::field::content_length] == std::to_string(got.body().size()));
+    CHECK(head.body().empty());
+  }
+}
+
+TEST_CASE("admin: query strings are ignored") {
+  admin_fixture f;
+  CHECK(f.get(http::verb::get, "/healthz?verbose=1").body() == "ok\n");
+  CHECK(f.get(http::verb::get, "/metrics?name[]=x").result_int() == 200);
+  CHECK(f.get(http::verb::get, "/admin/usage?").result_int() == 200);
+}
+
+TEST_CASE("admin: unknown paths are 404") {
+  admin_fixture f;
+  for (const char* target : {"/", "/healthz/", "/admin", "/admin/usage/x", "/HEALTHZ", "/metricsx", "?/healthz"}) {
+    CAPTURE(target);
+    auto res = f.get(http::verb::get, target);
+    CHECK(res.result_int() == 404);
+    CHECK(res[http::field::content_type] == "text/plain");
+    CHECK(res.body() == "not found\n");
+  }
+  CHECK(f.get(http::verb::post, "/nowhere").result_int() == 404);
+}
+
+TEST_CASE("admin: other verbs are 405 with Allow: GET, HEAD") {
+  admin_fixture f;
+  for (http::verb verb : {http::verb::post, http::verb::put, http::verb::delete_, http::verb::options}) {
+    for (const char* target : {"/healthz", "/readyz", "/metrics", "/admin/usage"}) {
+      CAPTURE(target);
+      auto res = f.get(verb, target);
+      CHECK(res.result_int() == 405);
+      CHECK(res[http::field::allow] == "GET, HEAD");
+      CHECK(res[http::field::content_type] == "text/plain");
+      CHECK(res.body() == "method not allowed\n");
+    }
+  }
+}
+
+TEST_CASE("admin: answers keep the request's HTTP version and keep-alive") {
+  admin_fixture f;
+  auto old = f.get(http::verb::get, "/healthz", 10);
+  CHECK(old.version() == 10);
+  CHECK_FALSE(old.keep_alive());
+  auto res = f.get(http::verb::get, "/healthz", 11);
+  CHECK(res.version() == 11);
+  CHECK(res.keep_alive());
+}
