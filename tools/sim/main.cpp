@@ -34,9 +34,11 @@ struct cli_options {
 
 constexpr std::string_view usage =
     "usage: pcbridge-sim [--address 127.0.0.1] [--port N] [--port-file PATH]\n"
-    "                    [--ops-per-minute N] [--token-ttl-s N] [--client ID:SECRET:APIKEY]... [--quiet]\n"
+    "                    [--ops-per-minute N] [--rate-window-ms 60000] [--token-ttl-s N]\n"
+    "                    [--client ID:SECRET:APIKEY]... [--quiet]\n"
     "  --port 0 (default) picks a free port; --port-file receives it once listening.\n"
-    "  --ops-per-minute: per API key, default 60, 0 = no limit. --token-ttl-s: default 3600.\n"
+    "  --ops-per-minute: per API key and window, default 60, 0 = no limit.\n"
+    "  --rate-window-ms: the limit's window, default 60000 (shorter only for tests). --token-ttl-s: default 3600.\n"
     "  --client may repeat; without it the demo client demo-client:demo-secret:demo-key is used.\n";
 
 long parse_number(std::string_view flag, const std::string& value, long min, long max) {
@@ -81,6 +83,8 @@ cli_options parse_args(int argc, char** argv) {
       o.port_file = value;
     } else if (flag == "--ops-per-minute") {
       o.sim.ops_per_minute = static_cast<int>(parse_number(flag, value, 0, 1'000'000));
+    } else if (flag == "--rate-window-ms") {
+      o.sim.rate_window = std::chrono::milliseconds(parse_number(flag, value, 100, 3'600'000));
     } else if (flag == "--token-ttl-s") {
       o.sim.token_ttl = std::chrono::seconds(parse_number(flag, value, 1, 365L * 24 * 3600));
     } else if (flag == "--client") {

@@ -4,17 +4,13 @@
 
 namespace pcbridge::sim {
 
-namespace {
-constexpr std::chrono::seconds window_length{60};
-}
-
 rate_limiter::decision rate_limiter::admit(const std::string& key, time_point now) {
   auto& k = keys_[key];
-  // The window is (now - 60 s, now]: an operation exactly 60 s old has left it.
-  while (!k.window.empty() && k.window.front() <= now - window_length) k.window.pop_front();
+  // The window is (now - window, now]: an operation exactly one window old has left it.
+  while (!k.window.empty() && k.window.front() <= now - window_) k.window.pop_front();
   if (limit_ > 0 && k.window.size() >= static_cast<std::size_t>(limit_)) {
     ++rejected_;
-    const auto wait = k.window.front() + window_length - now;
+    const auto wait = k.window.front() + window_ - now;
     const auto whole = std::chrono::ceil<std::chrono::seconds>(wait).count();
     return {false, static_cast<int>(std::max<std::int64_t>(1, whole))};
   }

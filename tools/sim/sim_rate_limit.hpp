@@ -1,5 +1,6 @@
 #pragma once
-// Per-API-key operation limit over a sliding 60 s window (v2-api.md §2.4), plus the
+// Per-API-key operation limit over a sliding window (60 s as in v2-api.md §2.4; shorter
+// windows only for quick tests), plus the
 // statistics the end-to-end tests read: accepted operations and the most seen in a window.
 #include "tools/sim/sim_time.hpp"
 
@@ -13,7 +14,8 @@ namespace pcbridge::sim {
 class rate_limiter {
  public:
   // `ops_per_minute` 0 disables rejection; windows are still measured.
-  explicit rate_limiter(int ops_per_minute) : limit_(ops_per_minute) {}
+  explicit rate_limiter(int ops_per_minute, std::chrono::milliseconds window = std::chrono::seconds(60))
+      : limit_(ops_per_minute), window_(window) {}
 
   struct decision {
     bool allowed = true;
@@ -25,7 +27,7 @@ class rate_limiter {
   decision admit(const std::string& key, time_point now);
 
   struct key_stats {
-    std::deque<time_point> window;  // accepted operations of the last 60 s, oldest first
+    std::deque<time_point> window;  // accepted operations of the last window, oldest first
     std::uint64_t operations = 0;
     std::size_t max_in_window = 0;
   };
@@ -35,6 +37,7 @@ class rate_limiter {
 
  private:
   int limit_;
+  std::chrono::milliseconds window_;
   std::map<std::string, key_stats> keys_;
   std::uint64_t rejected_ = 0;
 };

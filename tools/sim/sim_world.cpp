@@ -24,7 +24,7 @@ sim_world::sim_world(sim_options opts)
     : options(with_defaults(std::move(opts))),
       store(make_seed_store()),
       tokens(options.clients, options.token_ttl, options.seed.value_or(random_seed())),
-      limiter(options.ops_per_minute) {}
+      limiter(options.ops_per_minute, options.rate_window) {}
 
 void sim_world::reset() {
   store = make_seed_store();

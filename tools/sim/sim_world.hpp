@@ -15,7 +15,8 @@
 namespace pcbridge::sim {
 
 struct sim_options {
-  int ops_per_minute = 60;               // per API key; 0 = no limit
+  int ops_per_minute = 60;               // per API key and window; 0 = no limit
+  std::chrono::milliseconds rate_window{60000};  // V2 counts per minute; shorter only for tests
   std::chrono::seconds token_ttl{3600};  // v2-api.md §2.3: 60 minutes
   std::vector<sim_client> clients;       // empty: demo_client() only
   std::optional<std::uint64_t> seed;     // token randomness; fixed in tests, random otherwise
