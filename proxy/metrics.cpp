@@ -199,9 +199,10 @@ std::string api_key_fingerprint(std::string_view api_key) {
 }
 
 struct metrics::state {
-  explicit state(std::string_view v) : version(v) {}
+  state(std::string_view v, std::size_t max_keys) : version(v), max_api_keys(max_keys) {}
 
   std::string version;
+  std::size_t max_api_keys;
   method_status_counters requests;
   method_status_counters upstream_requests;
   histogram upstream_latency{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}};
@@ -218,12 +219,17 @@ struct metrics::state {
     fingerprint_buffer buffer;
     const std::string_view fp = fingerprint_view(api_key, buffer);
     auto it = keys.find(fp);
-    if (it == keys.end()) it = keys.emplace(std::string(fp), key_series{}).first;
+    if (it == keys.end()) {
+      const std::string_view name = keys.size() < max_api_keys ? fp : metrics::overflow_api_key;
+      it = keys.find(name);
+      if (it == keys.end()) it = keys.emplace(std::string(name), key_series{}).first;
+    }
     return it->second;
   }
 };
 
-metrics::metrics(std::string_view version) : s_(std::make_unique<state>(version)) {}
+metrics::metrics(std::string_view version, std::size_t max_api_keys)
+    : s_(std::make_unique<state>(version, max_api_keys)) {}
 metrics::~metrics() = default;
 metrics::metrics(metrics&&) noexcept = default;
 metrics& metrics::operator=(metrics&&) noexcept = default;

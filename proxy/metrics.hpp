@@ -7,8 +7,10 @@
 // Threading: not synchronised. It lives on the proxy's one io_context thread, like every
 // step that bumps it; call it from that thread only.
 // Cost: an observation is a map lookup (or an array slot) and an add; it allocates only
-// the first time a label set is seen. Label sets are bounded by the route table, HTTP
-// statuses and the configured API keys.
+// the first time a label set is seen. The per-key calls also hash the key (one SHA-256 of
+// a short string, about a microsecond). Label sets are bounded by the route table, HTTP
+// statuses and `max_api_keys` (keys can come from a client's X-ApiKey header, so further
+// keys are folded into api_key="(other)").
 // Secrets: API keys are handed in raw but never stored; only their fingerprint is kept
 // and rendered (api_key_fingerprint). Nothing else here takes a secret.
 #include <chrono>
@@ -41,7 +43,9 @@ class metrics {
   // as status="error". Same convention as access_record::upstream_status.
   static constexpr int no_answer = 0;
 
-  explicit metrics(std::string_view version = pcbridge_version);
+  static constexpr std::string_view overflow_api_key = "(other)";
+
+  explicit metrics(std::string_view version = pcbridge_version, std::size_t max_api_keys = 1000);
   ~metrics();
   metrics(metrics&&) noexcept;
   metrics& operator=(metrics&&) noexcept;

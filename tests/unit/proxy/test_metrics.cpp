@@ -236,3 +236,19 @@ TEST_CASE("metrics: series are sorted by label values whatever the order of firs
   CHECK(text.find("status=\"200\"} 1\npcbridge_requests_total{method=\"GetProjects\",status=\"500\"}") !=
         std::string::npos);
 }
+
+TEST_CASE("metrics: API keys beyond the limit are folded into (other)") {
+  metrics m(pcbridge_version, 2);
+  m.count_upstream_operation("SECRET-KEY-123");
+  m.count_upstream_operation("other-key");
+  m.count_upstream_operation("third-key");
+  m.set_queue_length("fourth-key", 4);
+  m.count_upstream_operation("SECRET-KEY-123");  // known keys keep their own series
+  const std::string text = m.render();
+  CHECK(contains(text, "# TYPE pcbridge_upstream_operations_total counter\n"
+                       "pcbridge_upstream_operations_total{api_key=\"(other)\"} 1\n"
+                       "pcbridge_upstream_operations_total{api_key=\"580843d03d22\"} 1\n"
+                       "pcbridge_upstream_operations_total{api_key=\"d1011906b85c\"} 2\n"));
+  CHECK(contains(text, "pcbridge_queue_length{api_key=\"(other)\"} 4\n"));
+  CHECK_FALSE(contains(text, api_key_fingerprint("third-key")));
+}
