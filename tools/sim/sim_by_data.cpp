@@ -147,11 +147,8 @@ std::variant<by_data_filter, parse_error> parse_filter(const program& prog, cons
   }
   if (j.contains(shapes::by_data_fields)) {
     const auto& fields = j[shapes::by_data_fields];
-    if (!fields.is_object() || !only_members(fields, {shapes::by_data_field_list}) ||
-        !fields.contains(shapes::by_data_field_list) || !fields[shapes::by_data_field_list].is_array()) {
-      return problem(400, "DataFields must be {\"Field\":[...]}");
-    }
-    for (const auto& entry : fields[shapes::by_data_field_list]) {
+    if (!fields.is_array()) return problem(400, "DataFields must be a list of {\"Id\",\"Content\",\"Operator\"}");
+    for (const auto& entry : fields) {
       auto parsed = parse_field(prog, entry);
       if (auto* err = std::get_if<parse_error>(&parsed)) return *err;
       out.fields.push_back(std::get<field_filter>(parsed));

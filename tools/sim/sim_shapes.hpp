@@ -54,14 +54,14 @@ inline constexpr std::string_view by_number_list = "ProjectNumbers";
 // §6.5 GetProjectsByData request, V1 names carried into JSON, lists as arrays:
 // {"FilterByCurrentStatuses":{"Operation","Status":[{"Id"}]},
 //  "FilterByStatusDate":{"Id","DateTime","Operator"},
-//  "DataFields":{"Field":[{"Id","Content","Operator"}]}}
+//  "DataFields":[{"Id","Content","Operator"}]}   (the list is DataFields itself, as the
+//  translators send it: mapping.md §5 "lists as arrays")
 inline constexpr std::string_view by_data_statuses = "FilterByCurrentStatuses";
 inline constexpr std::string_view by_data_operation = "Operation";
 inline constexpr std::string_view by_data_status_list = "Status";
 inline constexpr std::string_view by_data_status_date = "FilterByStatusDate";
 inline constexpr std::string_view by_data_date_time = "DateTime";
 inline constexpr std::string_view by_data_fields = "DataFields";
-inline constexpr std::string_view by_data_field_list = "Field";
 inline constexpr std::string_view by_data_id = "Id";
 inline constexpr std::string_view by_data_content = "Content";
 inline constexpr std::string_view by_data_operator = "Operator";

@@ -105,21 +105,21 @@ TEST_CASE("GetProjectsByData filters by current status, status date and submitte
         std::vector<std::string>{"PRJ7K2M9Q4XZ"});
   CHECK(by(R"({"FilterByStatusDate":{"Id":"AppReview","DateTime":"2024-03-05","Operator":"eq"}})") ==
         std::vector<std::string>{"PRJ5S6U7B8M9"});
-  CHECK(by(R"({"DataFields":{"Field":[{"Id":"MeterNo","Content":"MTR-2002","Operator":"eq"}]}})") ==
+  CHECK(by(R"({"DataFields":[{"Id":"MeterNo","Content":"MTR-2002","Operator":"eq"}]})") ==
         std::vector<std::string>{"PRJ5S6U7B8M9"});
-  CHECK(by(R"({"DataFields":{"Field":[{"Id":"SystemSizeKw","Content":"10","Operator":"gt"}]}})") ==
+  CHECK(by(R"({"DataFields":[{"Id":"SystemSizeKw","Content":"10","Operator":"gt"}]})") ==
         std::vector<std::string>{"PRJ5S6U7B8M9"});
-  CHECK(by(R"({"DataFields":{"Field":[{"Id":"InstallDates","Content":"2024-03-01","Operator":"lt"}]}})") ==
+  CHECK(by(R"({"DataFields":[{"Id":"InstallDates","Content":"2024-03-01","Operator":"lt"}]})") ==
         std::vector<std::string>{"PRJ7K2M9Q4XZ"});
-  CHECK(by(R"({"DataFields":{"Field":[{"Id":"DF1BATTERY01","Content":"false","Operator":"eq"}]},
+  CHECK(by(R"({"DataFields":[{"Id":"DF1BATTERY01","Content":"false","Operator":"eq"}],
                "FilterByCurrentStatuses":{"Operation":"Include","Status":[{"Id":"Approved"}]}})") ==
         std::vector<std::string>{"PRJ7K2M9Q4XZ"});
 
   const auto status_of = [&](const std::string& body) { return h.api("POST", "Projects/ByData", body).status; };
-  CHECK(status_of(R"({"DataFields":{"Field":[{"Id":"InspectionDate","Content":"01/30/2024","Operator":"eq"}]}})") == 400);
-  CHECK(status_of(R"({"DataFields":{"Field":[{"Id":"MeterNo","Content":"x","Operator":"like"}]}})") == 400);
-  CHECK(status_of(R"({"DataFields":{"Field":[{"Id":"Nope","Content":"x","Operator":"eq"}]}})") == 400);
-  CHECK(status_of(R"({"DataFields":{"Field":{"Id":"MeterNo","Content":"x","Operator":"eq"}}})") == 400);
+  CHECK(status_of(R"({"DataFields":[{"Id":"InspectionDate","Content":"01/30/2024","Operator":"eq"}]})") == 400);
+  CHECK(status_of(R"({"DataFields":[{"Id":"MeterNo","Content":"x","Operator":"like"}]})") == 400);
+  CHECK(status_of(R"({"DataFields":[{"Id":"Nope","Content":"x","Operator":"eq"}]})") == 400);
+  CHECK(status_of(R"({"DataFields":{"Id":"MeterNo","Content":"x","Operator":"eq"}})") == 400);
   CHECK(status_of(R"({"FilterByCurrentStatuses":{"Operation":"Drop","Status":[]}})") == 400);
   CHECK(status_of(R"({"FilterByStatusDate":{"Id":"AppReview","DateTime":"02/01/2024","Operator":"lt"}})") == 400);
   CHECK(status_of(R"({"FilterByStatuses":{}})") == 400);
