@@ -20,6 +20,7 @@
 #include "proxy/rate_gate.hpp"
 #include "proxy/token_fetcher.hpp"
 #include "proxy/v1_answers.hpp"
+#include "translators/translate_cli.hpp"
 
 namespace {
 
@@ -134,6 +135,7 @@ int main(int argc, char** argv) {
     usage(stderr);
     return exit_usage;
   }
+  if (args.front() == "translate") return translators::run_translate_cli(args, std::cin, std::cout, std::cerr);
   std::string config_path, port_file;
   bool check = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
