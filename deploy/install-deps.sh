@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
   libssl-dev libpugixml-dev nlohmann-json3-dev libyaml-cpp-dev doctest-dev
-  libbenchmark-dev curl openssl
+  libbenchmark-dev curl openssl redis-server
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace pcbridge::proxy {
@@ -27,7 +28,7 @@ bool parse_int(std::string_view text, long long& out) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -279,12 +280,6 @@ redis_client::redis_client(asio::any_io_executor executor, redis_url url, std::c
 
 redis_client::~redis_client() = default;
 
-void redis_client::close() {
-  // Only closes the socket: a command in flight still uses the stream object and fails
-  // with "operation aborted"; the next command sees the closed socket and reconnects.
-  if (conn_) conn_->stream.close();
-}
-
 awaitable<bool> redis_client::acquire(clock_type::time_point deadline) {
   if (!busy_) {
     busy_ = true;
@@ -322,7 +317,6 @@ awaitable<redis_reply> redis_client::command(std::vector<std::string> args) {
 awaitable<redis_reply> redis_client::run(const std::vector<std::string>& args, clock_type::time_point deadline) {
   const std::string request = redis_encode(args);
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (conn_ && !conn_->stream.socket().is_open()) conn_.reset();
     const bool reused = conn_ != nullptr;
     if (!conn_) {
       redis_reply opened = co_await open(deadline);
@@ -365,7 +359,9 @@ awaitable<redis_reply> redis_client::open(clock_type::time_point deadline) {
     dns->resolver.cancel();
     co_return failed(redis_failure::timeout, "resolving " + url_.host + " for " + where + ": timed out");
   }
-  if (dns->ec) co_return failed(redis_failure::connect, "resolving " + url_.host + " for " + where + ": " + dns->ec.message());
+  if (dns->ec) {
+    co_return failed(redis_failure::connect, "resolving " + url_.host + " for " + where + ": " + dns->ec.message());
+  }
 
   auto conn = std::make_unique<connection>(executor_);
   conn->stream.expires_at(deadline);

@@ -105,9 +105,6 @@ class redis_client {
   // reconnects.
   awaitable<redis_reply> command(std::vector<std::string> args);
 
-  // Drops the connection (the next command reconnects).
-  void close();
-
   const redis_url& url() const { return url_; }
   std::uint64_t connects() const { return connects_; }  // successful connections so far
 

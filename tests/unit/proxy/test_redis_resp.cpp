@@ -20,7 +20,7 @@ TEST_CASE("redis resp: commands are arrays of bulk strings, binary-safe") {
   std::vector<std::string> set{"SET", "key", "value"};
   CHECK(redis_encode(set) == "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n");
   std::vector<std::string> odd{"ECHO", "", std::string("a\r\nb\0c", 6)};
-  CHECK(redis_encode(odd) == std::string("*3\r\n$4\r\nECHO\r\n$0\r\n\r\n$6\r\na\r\nb\0c\r\n", 33));
+  CHECK(redis_encode(odd) == std::string("*3\r\n$4\r\nECHO\r\n$0\r\n\r\n$6\r\na\r\nb\0c\r\n", 32));
   std::vector<std::string> none;
   CHECK(redis_encode(none) == "*0\r\n");
 }
@@ -45,11 +45,11 @@ TEST_CASE("redis resp: every reply type") {
   auto big = parse(":1700000000123456\r\n");
   CHECK(big.value.integer == 1700000000123456LL);
 
-  auto bulk = parse(std::string("$7\r\na\r\nb\0cd\r\n", 14));
+  auto bulk = parse(std::string("$7\r\na\r\nb\0cd\r\n", 13));
   REQUIRE(bulk.status == redis_parse_status::complete);
   CHECK(bulk.value.type == kind::bulk_string);
   CHECK(bulk.value.text == std::string("a\r\nb\0cd", 7));
-  CHECK(bulk.consumed == 14);
+  CHECK(bulk.consumed == 13);
 
   auto empty = parse("$0\r\n\r\n");
   REQUIRE(empty.status == redis_parse_status::complete);
