@@ -25,6 +25,7 @@ struct access_record {
 class logger {
  public:
   explicit logger(config::log_config cfg) : cfg_(cfg) {}
+  void reconfigure(config::log_config cfg) { cfg_ = cfg; }
   void access(const access_record& r) const;
   void info(std::string_view message) const;
   void warn(std::string_view message) const;

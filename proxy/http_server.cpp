@@ -1,13 +1,19 @@
 #include "proxy/http_server.hpp"
 
+#include <sys/socket.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <system_error>
 
@@ -16,89 +22,260 @@
 namespace pcbridge::proxy {
 
 namespace beast = boost::beast;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
+namespace {
+
+// Streamed request bodies (attachments) may be much larger than XML bodies.
+constexpr std::uint64_t stream_body_limit = 4ULL * 1024 * 1024 * 1024;
+
+template <class Stream>
+beast::tcp_stream& lowest(Stream& s) {
+  return beast::get_lowest_layer(s);
+}
+
+// The stream_exchange of one request on a plain or TLS connection.
+template <class Stream>
+class exchange_on final : public stream_exchange {
+ public:
+  exchange_on(Stream& s, beast::flat_buffer& buffer, http::request_parser<http::empty_body>&& head,
+              std::chrono::milliseconds idle)
+      : stream_(s), buffer_(buffer), parser_(std::move(head)), idle_(idle) {
+    parser_.body_limit(stream_body_limit);
+  }
+
+  bool failed() const { return failed_; }
+  bool answered() const { return finished_; }
+
+  awaitable<std::optional<std::size_t>> read_body(std::span<char> into) override {
+    if (parser_.is_done() || into.empty()) co_return std::size_t{0};
+    parser_.get().body().data = into.data();
+    parser_.get().body().size = into.size();
+    lowest(stream_).expires_after(idle_);
+    auto [ec, n] = co_await http::async_read(stream_, buffer_, parser_, use_tuple);
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      failed_ = true;
+      co_return std::nullopt;
+    }
+    co_return into.size() - parser_.get().body().size;
+  }
+
+  awaitable<bool> write_head(response_head head, std::optional<std::uint64_t> content_length) override {
+    response_.emplace(std::move(head));
+    response_->version(11);
+    if (content_length) {
+      response_->content_length(*content_length);
+    } else {
+      response_->chunked(true);
+    }
+    response_->body().data = nullptr;
+    response_->body().more = true;
+    serializer_.emplace(*response_);
+    lowest(stream_).expires_after(idle_);
+    auto [ec, n] = co_await http::async_write_header(stream_, *serializer_, use_tuple);
+    failed_ = failed_ || static_cast<bool>(ec);
+    co_return !ec;
+  }
+
+  awaitable<bool> write_body(std::span<const char> data) override {
+    if (!serializer_ || failed_) co_return false;
+    if (data.empty()) co_return true;
+    response_->body().data = const_cast<char*>(data.data());
+    response_->body().size = data.size();
+    response_->body().more = true;
+    lowest(stream_).expires_after(idle_);
+    auto [ec, n] = co_await http::async_write(stream_, *serializer_, use_tuple);
+    if (ec == http::error::need_buffer) ec = {};
+    failed_ = failed_ || static_cast<bool>(ec);
+    co_return !ec;
+  }
+
+  awaitable<bool> finish() override {
+    if (!serializer_ || failed_) co_return false;
+    response_->body().data = nullptr;
+    response_->body().size = 0;
+    response_->body().more = false;
+    lowest(stream_).expires_after(idle_);
+    auto [ec, n] = co_await http::async_write(stream_, *serializer_, use_tuple);
+    failed_ = failed_ || static_cast<bool>(ec);
+    finished_ = !ec;
+    co_return !ec;
+  }
+
+  // Whether the connection can serve another request: the body was read to its end and
+  // the answer written whole.
+  bool reusable() const { return !failed_ && finished_ && parser_.is_done() && parser_.get().keep_alive(); }
+
+ private:
+  Stream& stream_;
+  beast::flat_buffer& buffer_;
+  http::request_parser<http::buffer_body> parser_;
+  std::chrono::milliseconds idle_;
+  std::optional<http::response<http::buffer_body>> response_;
+  std::optional<http::response_serializer<http::buffer_body>> serializer_;
+  bool failed_ = false;
+  bool finished_ = false;
+};
+
+// Tells the handler when the client closes its side while the handler runs. Only an
+// orderly close (EOF) counts; bytes waiting (a pipelined request) do not.
+awaitable<void> watch_for_disconnect(tcp::socket& socket, std::shared_ptr<bool> active, connection_events* events) {
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
+  if (ec || !*active) co_return;
+  char probe;
+  if (::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT) == 0 && events->on_disconnect)
+    events->on_disconnect();
+}
+
+}  // namespace
+
 struct http_server::impl : std::enable_shared_from_this<impl> {
-  impl(asio::io_context& io, server_options o, async_request_handler h)
-      : io_(io), opts_(std::move(o)), handler_(std::move(h)), acceptor_(io) {}
+  impl(asio::io_context& io, server_options o, async_request_handler h, streaming_hooks s)
+      : io_(io), opts_(std::move(o)), handler_(std::move(h)), streaming_(std::move(s)), acceptor_(io), slot_freed_(io) {}
 
   asio::io_context& io_;
   server_options opts_;
   async_request_handler handler_;
+  streaming_hooks streaming_;
   tcp::acceptor acceptor_;
+  std::shared_ptr<ssl::context> tls_;
+  std::size_t open_ = 0;
+  bool draining_ = false;
+  asio::steady_timer slot_freed_;  // the accept loop waits on it while at max_connections
+
+  string_response refuse(http::status status, const std::string& message) const {
+    string_response res = opts_.refusal ? opts_.refusal(status, message) : string_response{status, 11};
+    if (!opts_.refusal) res.body() = message + "\n";
+    res.keep_alive(false);
+    res.prepare_payload();
+    return res;
+  }
 
   awaitable<void> accept_loop() {
     auto self = shared_from_this();
     for (;;) {
+      while (open_ >= opts_.max_connections && acceptor_.is_open()) {
+        slot_freed_.expires_at(asio::steady_timer::time_point::max());
+        co_await slot_freed_.async_wait(use_tuple);
+      }
       auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
       if (ec) continue;  // e.g. EMFILE: keep serving the connections we have
-      asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+      ++open_;
+      asio::co_spawn(io_, run_connection(std::move(socket)), asio::detached);
     }
   }
 
-  awaitable<void> serve(tcp::socket socket) {
+  awaitable<void> run_connection(tcp::socket socket) {
     auto self = shared_from_this();
-    beast::tcp_stream stream(std::move(socket));
+    if (auto context = tls_) {  // the context stays alive as long as this connection
+      beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *context);
+      lowest(stream).expires_after(opts_.header_timeout);
+      auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+      if (!hec) {
+        co_await serve(stream);
+        lowest(stream).expires_after(std::chrono::seconds(1));
+        co_await stream.async_shutdown(use_tuple);
+      }
+    } else {
+      beast::tcp_stream stream(std::move(socket));
+      co_await serve(stream);
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    --open_;
+    slot_freed_.cancel();
+  }
+
+  template <class Stream>
+  awaitable<void> serve(Stream& stream) {
     beast::flat_buffer buffer;
     bool first = true;
-    for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(opts_.body_limit);
-      parser.header_limit(static_cast<std::uint32_t>(opts_.header_limit));
-      stream.expires_after(first ? opts_.header_timeout : opts_.idle_timeout);
+    while (!draining_ || first) {
+      http::request_parser<http::empty_body> head;
+      head.header_limit(static_cast<std::uint32_t>(opts_.header_limit));
+      lowest(stream).expires_after(first ? opts_.header_timeout : opts_.idle_timeout);
       first = false;
-      auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
-      if (ec == http::error::body_limit || ec == http::error::header_limit) {
-        const bool body = ec == http::error::body_limit;
-        const auto status = body ? http::status::payload_too_large : http::status::request_header_fields_too_large;
-        const std::string message = body ? "request body larger than " + std::to_string(opts_.body_limit) + " bytes"
-                                         : "request header larger than " + std::to_string(opts_.header_limit) + " bytes";
-        string_response res = opts_.refusal ? opts_.refusal(status, message) : string_response{status, 11};
-        if (!opts_.refusal) res.body() = message + "\n";
-        res.keep_alive(false);
-        res.prepare_payload();
-        stream.expires_after(opts_.header_timeout);
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, head, use_tuple);
+      if (ec == http::error::header_limit) {
+        string_response res = refuse(http::status::request_header_fields_too_large,
+                                     "request header larger than " + std::to_string(opts_.header_limit) + " bytes");
         co_await http::async_write(stream, res, use_tuple);
-        break;
+        co_return;
       }
-      if (ec) break;  // closed, timed out or malformed: nothing sensible to answer
+      if (ec) co_return;  // closed, timed out or malformed: nothing sensible to answer
+
+      lowest(stream).expires_after(opts_.idle_timeout);
+      if (beast::iequals(head.get()[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, 11};
+        auto [cec, cn] = co_await http::async_write(stream, go_on, use_tuple);
+        if (cec) co_return;
+      }
+
+      if (streaming_.wants && streaming_.wants(head.get())) {
+        const request_head header = head.get().base();
+        exchange_on<Stream> exchange(stream, buffer, std::move(head), opts_.idle_timeout);
+        connection_events events;
+        co_await streaming_.handle(header, exchange, events);
+        if (!exchange.reusable() || draining_) co_return;
+        continue;
+      }
+
+      http::request_parser<http::string_body> parser(std::move(head));
+      parser.body_limit(opts_.body_limit);
+      auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+      if (bec == http::error::body_limit) {
+        string_response res = refuse(http::status::payload_too_large,
+                                     "request body larger than " + std::to_string(opts_.body_limit) + " bytes");
+        co_await http::async_write(stream, res, use_tuple);
+        co_return;
+      }
+      if (bec) co_return;
 
       string_request req = parser.release();
-      handler_result result = co_await handler_(req);
+      connection_events events;
+      auto watching = std::make_shared<bool>(true);
+      asio::co_spawn(io_, watch_for_disconnect(lowest(stream).socket(), watching, &events), asio::detached);
+      handler_result result = co_await handler_(req, events);
+      *watching = false;
+      beast::error_code ignored;
+      lowest(stream).socket().cancel(ignored);  // ends the watch
+
       if (result.delay.count() > 0) {
         asio::steady_timer timer(io_, result.delay);
         co_await timer.async_wait(use_tuple);
       }
       if (result.drop_connection) {
         // Abortive close (RST): the client sees a reset after its request was sent.
-        beast::error_code ignored;
-        stream.socket().set_option(tcp::socket::linger(true, 0), ignored);
-        stream.socket().close(ignored);
+        lowest(stream).socket().set_option(tcp::socket::linger(true, 0), ignored);
+        lowest(stream).socket().close(ignored);
         co_return;
       }
       string_response& res = result.response;
       res.version(req.version());
-      res.keep_alive(req.keep_alive() && res.keep_alive());
-      res.prepare_payload();
-      stream.expires_after(opts_.idle_timeout);
+      res.keep_alive(req.keep_alive() && res.keep_alive() && !draining_);
+      if (req.method() != http::verb::head) res.prepare_payload();
+      lowest(stream).expires_after(opts_.idle_timeout);
       auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
-      if (wec || !res.keep_alive()) break;
+      if (wec || !res.keep_alive()) co_return;
     }
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 };
 
-http_server::http_server(asio::io_context& io, server_options opts, async_request_handler handler)
-    : impl_(std::make_shared<impl>(io, std::move(opts), std::move(handler))) {}
+http_server::http_server(asio::io_context& io, server_options opts, async_request_handler handler,
+                         streaming_hooks streaming)
+    : impl_(std::make_shared<impl>(io, std::move(opts), std::move(handler), std::move(streaming))) {}
 
 http_server::http_server(asio::io_context& io, server_options opts, request_handler handler)
-    : http_server(io, std::move(opts), async_request_handler([h = std::move(handler)](string_request& req) -> awaitable<handler_result> {
-        co_return h(req);
-      })) {}
+    : http_server(io, std::move(opts),
+                  async_request_handler([h = std::move(handler)](string_request& req, connection_events&)
+                                            -> awaitable<handler_result> { co_return h(req); })) {}
 
 http_server::~http_server() { stop(); }
+
+void http_server::use_tls(std::shared_ptr<ssl::context> context) { impl_->tls_ = std::move(context); }
 
 void http_server::start() {
   auto address = asio::ip::make_address(impl_->opts_.address);
@@ -110,9 +287,15 @@ void http_server::start() {
   asio::co_spawn(impl_->io_, impl_->accept_loop(), asio::detached);
 }
 
+void http_server::drain() {
+  impl_->draining_ = true;
+  stop();
+}
+
 void http_server::stop() {
   beast::error_code ignored;
   impl_->acceptor_.close(ignored);
+  impl_->slot_freed_.cancel();
 }
 
 std::uint16_t http_server::bound_port() const {
@@ -120,5 +303,7 @@ std::uint16_t http_server::bound_port() const {
   auto ep = impl_->acceptor_.local_endpoint(ec);
   return ec ? 0 : ep.port();
 }
+
+std::size_t http_server::open_connections() const { return impl_->open_; }
 
 }  // namespace pcbridge::proxy

@@ -1,9 +1,12 @@
 #pragma once
-// A small HTTP/1.1 server: keep-alive, body limit, header and idle deadlines, one
-// coroutine per connection; requests of one connection are answered in order.
-// Used by the V2 simulator (synchronous handler) and the proxy (coroutine handler).
+// A small HTTP/1.1 server: plain or TLS, keep-alive, body and header limits, header and
+// idle deadlines, a cap on connections, graceful drain; one coroutine per connection,
+// requests of one connection answered in order. Used by the V2 simulator and the admin
+// listener (synchronous handlers) and by the proxy (coroutine handler, plus streamed
+// bodies for attachments).
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -11,6 +14,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 
 namespace pcbridge::proxy {
@@ -18,10 +23,12 @@ namespace pcbridge::proxy {
 namespace http = boost::beast::http;
 using string_request = http::request<http::string_body>;
 using string_response = http::response<http::string_body>;
+using request_head = http::request_header<>;
+using response_head = http::response_header<>;
 
 // Builds the answer for a request the server refuses before any handler runs (413 body
 // too large, 431 header too large); the proxy answers these in V1 error shape.
-using refusal_builder = std::function<http::response<http::string_body>(http::status, const std::string& message)>;
+using refusal_builder = std::function<string_response(http::status, const std::string& message)>;
 
 struct server_options {
   std::string address = "127.0.0.1";
@@ -30,7 +37,8 @@ struct server_options {
   std::size_t header_limit = 16 * 1024;
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
-  refusal_builder refusal;  // empty: plain-text answers
+  std::size_t max_connections = 1024;     // further clients wait in the listen backlog
+  refusal_builder refusal;                // empty: plain-text answers
 };
 
 // What a handler answers. `delay` postpones the answer (asynchronously; other
@@ -42,21 +50,56 @@ struct handler_result {
   bool drop_connection = false;
 };
 
+// Signals from the connection to the handler of one request.
+struct connection_events {
+  // Set by the handler; called when the client closes the connection while the handler
+  // still runs (e.g. to give up a place in a queue).
+  std::function<void()> on_disconnect;
+};
+
 using request_handler = std::function<handler_result(string_request&)>;
-using async_request_handler = std::function<boost::asio::awaitable<handler_result>(string_request&)>;
+using async_request_handler =
+    std::function<boost::asio::awaitable<handler_result>(string_request&, connection_events&)>;
+
+// A request whose body is streamed instead of buffered (attachments). The handler reads
+// the body piece by piece and writes the answer itself.
+class stream_exchange {
+ public:
+  virtual ~stream_exchange() = default;
+  // The next piece of the request body, at most into.size() bytes; 0 = the body is done.
+  // nullopt: the client connection failed.
+  virtual boost::asio::awaitable<std::optional<std::size_t>> read_body(std::span<char> into) = 0;
+  // The answer's head; with `content_length` the body is sent as is, without it chunked.
+  virtual boost::asio::awaitable<bool> write_head(response_head head, std::optional<std::uint64_t> content_length) = 0;
+  virtual boost::asio::awaitable<bool> write_body(std::span<const char> data) = 0;
+  // Ends the answer (the last chunk of a chunked body). After a failure, the connection closes.
+  virtual boost::asio::awaitable<bool> finish() = 0;
+};
+
+struct streaming_hooks {
+  std::function<bool(const request_head&)> wants;  // stream this request's body?
+  std::function<boost::asio::awaitable<void>(const request_head&, stream_exchange&, connection_events&)> handle;
+};
 
 class http_server {
  public:
   http_server(boost::asio::io_context& io, server_options opts, request_handler handler);
-  http_server(boost::asio::io_context& io, server_options opts, async_request_handler handler);
+  http_server(boost::asio::io_context& io, server_options opts, async_request_handler handler,
+              streaming_hooks streaming = {});
   ~http_server();
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
 
+  // Serve HTTPS with this context from the next connection on (and on SIGHUP reload).
+  void use_tls(std::shared_ptr<boost::asio::ssl::context> context);
+
   // Binds and starts accepting; throws std::system_error when the address cannot be bound.
   void start();
+  // Stops accepting; open connections finish their current request and close.
+  void drain();
   void stop();
   std::uint16_t bound_port() const;
+  std::size_t open_connections() const;
 
  private:
   struct impl;

@@ -1,8 +1,8 @@
 #include "proxy/pipeline.hpp"
 
-#include <random>
 
 #include "proxy/basic_auth.hpp"
+#include "proxy/pipeline_steps.hpp"
 #include "proxy/request_state.hpp"
 #include "proxy/upstream_call.hpp"
 #include "proxy/v1_answers.hpp"
@@ -15,106 +15,6 @@ namespace tr = translators;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
-std::optional<tr::http_verb> to_verb(http::verb v) {
-  switch (v) {
-    case http::verb::get: return tr::http_verb::get;
-    case http::verb::post: return tr::http_verb::post;
-    case http::verb::put: return tr::http_verb::put;
-    case http::verb::patch: return tr::http_verb::patch;
-    case http::verb::delete_: return tr::http_verb::del;
-    case http::verb::head: return tr::http_verb::head;
-    case http::verb::options: return tr::http_verb::options;
-    default: return std::nullopt;
-  }
-}
-
-bool is_safe_request_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (unsigned char c : id)
-    if (!std::isalnum(c) && c != '-' && c != '_' && c != '.') return false;
-  return true;
-}
-
-std::string new_request_id() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string id(16, '0');
-  auto bits = rng();
-  for (auto& c : id) {
-    c = hex[bits & 0xF];
-    bits >>= 4;
-  }
-  return id;
-}
-
-std::string header_value(const string_request& req, std::string_view name) {
-  auto it = req.find(name);
-  return it == req.end() ? std::string() : std::string(it->value());
-}
-
-void copy_header(const http::response<http::string_body>& from, v1_response& to, std::string_view name) {
-  if (auto it = from.find(name); it != from.end()) to.set(name, it->value());
-}
-
-// Steps return an answer to send now, or nothing to go on.
-using step_result = std::optional<v1_response>;
-
-step_result refuse(request_state& st, std::string note, int status, const std::string& message) {
-  st.rec.note = std::move(note);
-  return v1_error(status, message, st.rec.request_id);
-}
-
-// 1-2. Route match (404/405/400 before anything else), availability and cutover mode.
-step_result match_route(const gateway& g, request_state& st, bool admin) {
-  auto verb = to_verb(st.req.method());
-  if (!verb) return refuse(st, "route", 405, "HTTP method not supported");
-  tr::match_options options;
-  options.default_offset = g.cfg->upstream.changed_since_offset;
-  options.admin = admin;
-  auto matched = tr::match_v1(*verb, st.req.target(), options);
-  if (!matched) return refuse(st, "route", matched.error().status, matched.error().message);
-  st.route = matched->matched;
-  st.v2_target = matched->v2_target;
-  st.params = std::move(matched->params);
-  const std::string name(tr::method_name(st.route->id));
-  st.rec.v1_method = name;
-  if (!st.route->unavailable.empty()) return refuse(st, "unavailable", 501, std::string(st.route->unavailable));
-  if (auto mode = g.cfg->routes.find(name); mode != g.cfg->routes.end() && mode->second == config::route_mode::reject)
-    return refuse(st, "rejected", 501,
-                  "V1 method " + name + " is switched off on this gateway (routes." + name +
-                      ".mode: reject); call the V2 API instead");
-  return std::nullopt;
-}
-
-// 3-4. Basic credentials against the configured clients, then the API key to use.
-step_result authenticate_client(const gateway& g, request_state& st) {
-  auto creds = parse_basic_authorization(header_value(st.req, "Authorization"));
-  std::optional<identity> who = creds ? authenticate(*g.cfg, *creds) : std::nullopt;
-  if (!who)
-    return refuse(st, creds ? "bad_credentials" : "no_credentials", 401,
-                  creds ? "invalid user name or password" : "HTTP Basic authentication required");
-  st.password = creds->password;
-  st.who = std::move(*who);
-  st.rec.user = st.who.user;
-  st.creds = {st.who.client_id, st.who.client_secret};
-  st.api_key = st.who.api_key ? *st.who.api_key : header_value(st.req, "X-ApiKey");
-  if (st.api_key.empty()) return refuse(st, "no_api_key", 401, "X-ApiKey header required");
-  return std::nullopt;
-}
-
-// 6. A token for this client (cached; one fetch in flight; never an expired one).
-awaitable<step_result> obtain_token(const gateway& g, request_state& st) {
-  token_lookup token = co_await g.tokens->get(st.creds);
-  if (!token.ok) {
-    const bool own_credentials = g.cfg->basic_as_client_credentials.enabled && st.who.client_id == st.who.user;
-    if (token.credentials_rejected && own_credentials)
-      co_return refuse(st, "bad_credentials", 401, "invalid user name or password");
-    co_return refuse(st, "no_token", 503, "no access token could be obtained for this client: " + token.error);
-  }
-  st.token = std::move(token.access_token);
-  co_return std::nullopt;
-}
 
 // Identical GETs of one V2 identity share answers (answer_cache.hpp).
 std::string cache_key(const request_state& st, const std::string& v2_target) {
@@ -134,7 +34,7 @@ bool is_metadata_method(tr::method_id id) {
 
 // A GET through the answer cache; other calls go straight to call_api.
 awaitable<api_outcome> call_shared(const gateway& g, request_state& st, const api_call& call,
-                                   std::chrono::seconds ttl) {
+                                   std::chrono::seconds ttl, cache_name cache) {
   if (call.method != http::verb::get) co_return co_await call_api(g, st, call);
   const bool bypass = header_value(st.req, "Cache-Control").find("no-cache") != std::string::npos;
   std::optional<v1_response> refused;
@@ -147,7 +47,12 @@ awaitable<api_outcome> call_shared(const gateway& g, request_state& st, const ap
     co_return std::make_shared<const upstream_result>(std::move(own.result));
   };
   cached_answer shared = co_await g.cache->get(cache_key(st, call.v2_target), ttl, bypass, fetch);
-  if (g.on_cache) g.on_cache(shared.outcome);
+  switch (shared.outcome) {
+    case cache_outcome::hit: g.stats->count_cache(cache, cache_result::hit); break;
+    case cache_outcome::coalesced: g.stats->count_cache(cache, cache_result::coalesced); break;
+    case cache_outcome::miss:
+    case cache_outcome::bypass: g.stats->count_cache(cache, cache_result::miss); break;
+  }
   if (!shared.result) co_return api_outcome{{}, std::move(refused)};
   api_outcome out;
   out.result = *shared.result;  // a copy: the shared answer stays intact for the others
@@ -165,7 +70,7 @@ awaitable<std::shared_ptr<const tr::field_type_map>> form_types(const gateway& g
   if (program.empty() || form.empty()) co_return nullptr;
   const api_call schema_call{http::verb::get, "/services/v2/Programs/" + program + "/Forms/" + form + "/Schema", {}, {}, true};
   api_outcome schema =
-      co_await call_shared(g, st, schema_call, std::chrono::seconds(g.cfg->upstream.schema_cache_ttl_s));
+      co_await call_shared(g, st, schema_call, std::chrono::seconds(g.cfg->upstream.schema_cache_ttl_s), cache_name::schema);
   if (schema.refused || schema.result.failure != upstream_failure::none ||
       schema.result.response.result_int() / 100 != 2)
     co_return nullptr;
@@ -262,7 +167,7 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
                           st.route->idempotent};
   const auto ttl = is_metadata_method(st.route->id) ? std::chrono::seconds(cfg.upstream.metadata_cache_ttl_s)
                                                     : std::chrono::seconds(0);
-  api_outcome outcome = co_await call_shared(g, st, the_call, ttl);
+  api_outcome outcome = co_await call_shared(g, st, the_call, ttl, cache_name::metadata);
   if (outcome.refused) {
     st.rec.note = "quota";
     co_return std::move(*outcome.refused);
@@ -281,24 +186,17 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
 
 }  // namespace
 
-awaitable<handler_result> pipeline::handle(string_request& req) {
+awaitable<handler_result> pipeline::handle(string_request& req, connection_events& events) {
   const auto started = steady::now();
-  access_record rec;
-  std::string client_id = header_value(req, "X-Request-Id");
-  rec.request_id = is_safe_request_id(client_id) ? client_id : new_request_id();
-  rec.http_method = std::string(req.method_string());
-  auto target = req.target();
-  rec.path = std::string(target.substr(0, target.find('?')));
-  rec.v1_method = "-";
-  rec.user = "-";
-
+  const gateway g = g_;  // this request's snapshot: a reload does not change it midway
+  const in_flight_guard counted(in_flight_);
+  access_record rec = start_record(req);
   request_state st{req, rec};
-  v1_response answer = co_await run(g_, st);
+  events.on_disconnect = [cancel = st.cancel] { cancel->cancel(); };
+  v1_response answer = co_await run(g, st);
+  events.on_disconnect = nullptr;
   answer.version(req.version());
-
-  rec.status = answer.result_int();
-  rec.duration = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - started);
-  g_.log->access(rec);
+  finish_record(g, st, answer.result_int(), started);
   co_return handler_result{std::move(answer)};
 }
 

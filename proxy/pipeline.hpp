@@ -12,6 +12,8 @@
 #include "proxy/coro.hpp"
 #include "proxy/endpoint.hpp"
 #include "proxy/http_server.hpp"
+#include "proxy/metrics.hpp"
+#include "proxy/usage_report.hpp"
 #include "proxy/rate_gate.hpp"
 #include "proxy/token_cache.hpp"
 #include "proxy/upstream_client.hpp"
@@ -27,16 +29,29 @@ struct gateway {
   rate_gate* gate = nullptr;
   answer_cache* cache = nullptr;
   const logger* log = nullptr;
-  std::function<void(cache_outcome)> on_cache;  // metrics hook
+  metrics* stats = nullptr;
+  usage_report* usage = nullptr;
 };
 
 class pipeline {
  public:
   explicit pipeline(gateway g) : g_(std::move(g)) {}
-  awaitable<handler_result> handle(string_request& req);
+  awaitable<handler_result> handle(string_request& req, connection_events& events);
+
+  // Attachments: requests whose body (upload) or answer (download) is bytes are streamed
+  // between client and upstream instead of buffered (streaming.cpp).
+  bool wants_stream(const request_head& head) const;
+  awaitable<void> stream(const request_head& head, stream_exchange& exchange, connection_events& events);
+  streaming_hooks hooks();
+
+  // A reloaded configuration: requests already running keep the one they started with.
+  void reconfigure(gateway g) { g_ = std::move(g); }
+  const gateway& current() const { return g_; }
+  std::size_t in_flight() const { return in_flight_; }
 
  private:
   gateway g_;
+  std::size_t in_flight_ = 0;
 };
 
 }  // namespace pcbridge::proxy

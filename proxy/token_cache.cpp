@@ -36,6 +36,11 @@ awaitable<token_lookup> token_cache::get(const token_credentials& creds) {
     const auto now = now_();
     if (valid(e, now) && now < e.refresh_at) co_return token_lookup{true, e.token, false, {}};
 
+    if (!e.fetching && !valid(e, now) && now < e.retry_not_before) {
+      // The token endpoint failed a moment ago: answer now instead of queueing callers
+      // behind another attempt that would likely fail too.
+      co_return token_lookup{false, {}, e.last_failure.credentials_rejected, e.last_failure.error};
+    }
     if (!e.fetching) {
       e.fetching = true;
       e.fetch_done = std::make_shared<asio::steady_timer>(executor_, token_clock::time_point::max());
@@ -64,6 +69,7 @@ awaitable<void> token_cache::run_fetch(std::string key, token_credentials creds)
   entry& e = entries_[key];
   e.fetching = false;
   ++e.generation;
+  if (on_fetch_) on_fetch_(result.ok && result.expires_in.count() > 0);
   if (result.ok && result.expires_in.count() > 0) {
     const auto now = now_();
     const auto lifetime = result.expires_in;
@@ -72,14 +78,23 @@ awaitable<void> token_cache::run_fetch(std::string key, token_credentials creds)
     e.expires_at = now + lifetime;
     e.refresh_at = e.expires_at - margin;
     e.last_failure = {};
+    e.backoff = std::chrono::seconds(0);
+    e.retry_not_before = {};
   } else {
     ++failures_;
+    e.backoff = std::min(max_backoff, std::max(std::chrono::seconds(1), e.backoff * 2));
+    e.retry_not_before = now_() + e.backoff;
     if (result.ok) result.error = "token endpoint gave no usable expires_in";
     e.last_failure = std::move(result);
     e.last_failure.access_token.clear();
   }
   // Wakes every waiter, and makes any later wait on this timer return at once.
   if (e.fetch_done) e.fetch_done->expires_at(token_clock::time_point::min());
+}
+
+bool token_cache::holds_valid_token(const token_credentials& creds) const {
+  auto it = entries_.find(key_of(creds));
+  return it != entries_.end() && valid(it->second, now_());
 }
 
 void token_cache::invalidate(const token_credentials& creds, const std::string& rejected_token) {

@@ -4,6 +4,8 @@
 // - refreshed ahead of expiry (margin, at most half the lifetime); while a refresh runs,
 //   callers keep using the current token only if it is still valid;
 // - never hands out an expired token; fails closed (no token -> caller answers 503);
+// - after a failed fetch, callers are answered at once (no new fetch) until a backoff
+//   passes: 1 s, doubling per failure, at most 30 s; a success resets it;
 // - invalidate() after an upstream 401 drops exactly the rejected token.
 // Runs on one thread (the proxy's io_context); the clock is injected for tests.
 #include <boost/asio/any_io_executor.hpp>
@@ -54,6 +56,10 @@ class token_cache {
   void invalidate(const token_credentials& creds, const std::string& rejected_token);
 
   std::uint64_t fetch_count() const { return fetches_; }
+  // Called after every fetch with its result (metrics).
+  void on_fetch(std::function<void(bool ok)> hook) { on_fetch_ = std::move(hook); }
+  // True when every one of `creds` has a token that is valid now (readiness).
+  bool holds_valid_token(const token_credentials& creds) const;
   std::uint64_t fetch_failures() const { return failures_; }
 
  private:
@@ -65,6 +71,8 @@ class token_cache {
     std::shared_ptr<asio::steady_timer> fetch_done;  // waiters wait on it; cancelled when done
     fetched_token last_failure;                      // result of the last failed fetch
     std::uint64_t generation = 0;                    // bumped by each finished fetch
+    token_clock::time_point retry_not_before{};      // no new fetch before this after a failure
+    std::chrono::seconds backoff{0};
   };
 
   awaitable<void> run_fetch(std::string key, token_credentials creds);
@@ -76,6 +84,8 @@ class token_cache {
   clock_function now_;
   std::chrono::seconds refresh_margin_;
   std::map<std::string, entry> entries_;
+  std::function<void(bool)> on_fetch_;
+  static constexpr std::chrono::seconds max_backoff{30};
   std::uint64_t fetches_ = 0;
   std::uint64_t failures_ = 0;
 };

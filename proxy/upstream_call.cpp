@@ -21,8 +21,8 @@ std::string header_value(const string_request& req, std::string_view name) {
   return it == req.end() ? std::string() : std::string(it->value());
 }
 
-// Every upstream API call carries these. The inbound Authorization (Basic) and
-// hop-by-hop headers are never copied; MFA headers pass through unchanged.
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> upstream_headers(const request_state& st) {
   std::vector<std::pair<std::string, std::string>> h = {
       {"Authorization", "Bearer " + st.token},
@@ -37,6 +37,8 @@ std::vector<std::pair<std::string, std::string>> upstream_headers(const request_
   return h;
 }
 
+namespace {
+
 double unit_random() {
   static std::mt19937_64 rng{std::random_device{}()};
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
@@ -47,7 +49,9 @@ awaitable<void> sleep_for(std::chrono::milliseconds d) {
   co_await timer.async_wait(use_tuple);
 }
 
-v1_response refusal(const request_state& st, const admission_result& a) {
+}  // namespace
+
+v1_response quota_refusal(const request_state& st, const admission_result& a) {
   std::string message;
   switch (a.outcome) {
     case admission::queue_full:
@@ -65,6 +69,8 @@ v1_response refusal(const request_state& st, const admission_result& a) {
   return res;
 }
 
+namespace {
+
 std::string write_outcome_note(const request_state& st) {
   return " The outcome of this " + std::string(tr::method_name(st.route->id)) +
          " write is unknown: it may have been applied upstream. pcbridge did not retry it; check the "
@@ -79,7 +85,14 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
   for (;;) {
     admission_result turn = co_await g.gate->admit(st.api_key, keep_place, st.cancel);
     st.queue_wait += turn.waited;
-    if (turn.outcome != admission::admitted) co_return api_outcome{{}, refusal(st, turn)};
+    g.stats->observe_queue_wait(turn.waited);
+    g.stats->set_queue_length(st.api_key, g.gate->queued(st.api_key));
+    if (turn.outcome != admission::admitted) {
+      if (turn.outcome == admission::queue_full) g.stats->count_rate_limited(rate_limit_reason::queue_full);
+      if (turn.outcome == admission::wait_too_long) g.stats->count_rate_limited(rate_limit_reason::wait_too_long);
+      co_return api_outcome{{}, quota_refusal(st, turn)};
+    }
+    g.stats->count_upstream_operation(st.api_key);
 
     upstream_request up;
     up.method = call.method;
@@ -90,7 +103,11 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
     up.idempotent = call.idempotent;
     up.timeout = std::chrono::milliseconds(g.cfg->upstream.timeout_ms);
     ++st.rec.upstream_calls;
+    const auto sent_at = std::chrono::steady_clock::now();
     upstream_result res = co_await g.upstream->send(g.api, std::move(up));
+    g.stats->observe_upstream(st.rec.v1_method,
+                              res.failure == upstream_failure::none ? res.response.result_int() : metrics::no_answer,
+                              std::chrono::steady_clock::now() - sent_at);
 
     if (res.failure != upstream_failure::none) {
       const bool not_sent = res.failure == upstream_failure::connect;
@@ -107,12 +124,19 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
     if (status == 401 && refreshes++ == 0) {
       g.tokens->invalidate(st.creds, st.token);
       token_lookup fresh = co_await g.tokens->get(st.creds);
-      if (!fresh.ok) co_return api_outcome{std::move(res), std::nullopt};
+      if (!fresh.ok) {
+        // Upstream no longer takes the token and no new one can be had: a token problem
+        // (503), not the client's credentials.
+        st.rec.note = "no_token";
+        co_return api_outcome{{}, v1_error(503, "no access token could be obtained for this client: " + fresh.error,
+                                           st.rec.request_id)};
+      }
       st.token = std::move(fresh.access_token);
       keep_place = true;
       continue;
     }
     if (status == 429 && waits_429++ < max_429_retries) {
+      g.stats->count_rate_limited(rate_limit_reason::upstream_429);
       // Not processed upstream, so safe to repeat even for writes; everyone on this key waits.
       auto it = res.response.find(http::field::retry_after);
       auto wait = it == res.response.end() ? std::nullopt : parse_retry_after(it->value(), std::time(nullptr));

@@ -34,6 +34,13 @@ struct api_outcome {
 // coroutine twice, so callers pass a named object.
 awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_call& call);
 
+// Headers every upstream API call carries: bearer token, API key, Accept, request id and
+// the client's MFA headers. Never the inbound Authorization or hop-by-hop headers.
+std::vector<std::pair<std::string, std::string>> upstream_headers(const request_state& st);
+
+// 429 answer for a refused quota turn (queue full, wait too long, client gone).
+v1_response quota_refusal(const request_state& st, const admission_result& a);
+
 // The V1 answer for a call that got no usable HTTP answer (502/504, with the
 // unknown-outcome note for writes that may have been sent).
 v1_response failure_answer(const request_state& st, const upstream_result& r, int timeout_ms);

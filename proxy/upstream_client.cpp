@@ -4,12 +4,17 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <openssl/ssl.h>
+
+#include <limits>
 
 namespace pcbridge::proxy {
 
@@ -24,6 +29,10 @@ struct upstream_client::connection {
   beast::flat_buffer buffer;
 
   beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*secure); }
+};
+
+struct upstream_client::connection_handle {
+  std::unique_ptr<connection> conn;
 };
 
 namespace {
@@ -63,7 +72,112 @@ awaitable<upstream_result> exchange(Stream& stream, beast::flat_buffer& buffer,
   co_return result;
 }
 
+template <class Stream>
+class stream_on final : public upstream_stream {
+ public:
+  stream_on(std::unique_ptr<upstream_client::connection_handle> owner, Stream& s, beast::flat_buffer& buffer,
+            std::chrono::milliseconds step)
+      : owner_(std::move(owner)), stream_(s), buffer_(buffer), step_(step) {}
+
+  awaitable<bool> write_head(http::request_header<> head, std::optional<std::uint64_t> content_length) override {
+    request_.emplace(std::move(head));
+    request_->version(11);
+    if (content_length) {
+      request_->content_length(*content_length);
+    } else {
+      request_->chunked(true);
+    }
+    request_->body().data = nullptr;
+    request_->body().more = !content_length || *content_length > 0;
+    serializer_.emplace(*request_);
+    arm();
+    auto [ec, n] = co_await http::async_write_header(stream_, *serializer_, use_tuple);
+    co_return ok(ec, "sending request head");
+  }
+
+  awaitable<bool> write_body(std::span<const char> data) override {
+    if (data.empty()) co_return true;
+    request_->body().data = const_cast<char*>(data.data());
+    request_->body().size = data.size();
+    request_->body().more = true;
+    arm();
+    auto [ec, n] = co_await http::async_write(stream_, *serializer_, use_tuple);
+    if (ec == http::error::need_buffer) ec = {};
+    co_return ok(ec, "sending request body");
+  }
+
+  awaitable<bool> finish_body() override {
+    request_->body().data = nullptr;
+    request_->body().size = 0;
+    request_->body().more = false;
+    arm();
+    auto [ec, n] = co_await http::async_write(stream_, *serializer_, use_tuple);
+    if (ec == http::error::need_buffer) ec = {};
+    co_return ok(ec, "finishing request body");
+  }
+
+  awaitable<std::optional<http::response_header<>>> read_head() override {
+    parser_.body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser_.header_limit(64 * 1024);
+    arm();
+    auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser_, use_tuple);
+    if (!ok(ec, "reading answer head")) co_return std::nullopt;
+    co_return parser_.get().base();
+  }
+
+  awaitable<std::optional<std::size_t>> read_body(std::span<char> into) override {
+    if (parser_.is_done() || into.empty()) co_return std::size_t{0};
+    parser_.get().body().data = into.data();
+    parser_.get().body().size = into.size();
+    arm();
+    auto [ec, n] = co_await http::async_read(stream_, buffer_, parser_, use_tuple);
+    if (ec == http::error::need_buffer) ec = {};
+    if (!ok(ec, "reading answer body")) co_return std::nullopt;
+    co_return into.size() - parser_.get().body().size;
+  }
+
+  std::optional<std::uint64_t> content_length() const override {
+    auto length = parser_.content_length();
+    if (!length) return std::nullopt;
+    return *length;
+  }
+
+ private:
+  void arm() { beast::get_lowest_layer(stream_).expires_after(step_); }
+  bool ok(const beast::error_code& ec, const char* what) {
+    if (!ec) return true;
+    timed_out = ec == beast::error::timeout;
+    detail = std::string(what) + ": " + ec.message();
+    return false;
+  }
+
+  std::unique_ptr<upstream_client::connection_handle> owner_;
+  Stream& stream_;
+  beast::flat_buffer& buffer_;
+  std::chrono::milliseconds step_;
+  std::optional<http::request<http::buffer_body>> request_;
+  std::optional<http::request_serializer<http::buffer_body>> serializer_;
+  http::response_parser<http::buffer_body> parser_;
+};
+
 }  // namespace
+
+awaitable<std::unique_ptr<upstream_stream>> upstream_client::open_stream(const endpoint& to,
+                                                                         std::chrono::milliseconds step_timeout,
+                                                                         std::string& detail) {
+  auto handle = std::make_unique<connection_handle>();
+  handle->conn = co_await connect(to, clock_type::now() + step_timeout, detail);
+  if (!handle->conn) co_return nullptr;
+  connection& c = *handle->conn;
+  std::unique_ptr<upstream_stream> out;
+  if (c.plain) {
+    out = std::make_unique<stream_on<beast::tcp_stream>>(std::move(handle), *c.plain, c.buffer, step_timeout);
+  } else {
+    out = std::make_unique<stream_on<beast::ssl_stream<beast::tcp_stream>>>(std::move(handle), *c.secure, c.buffer,
+                                                                          step_timeout);
+  }
+  co_return out;
+}
 
 upstream_client::upstream_client(asio::any_io_executor executor, std::string ca_file, std::size_t max_response_bytes)
     : executor_(std::move(executor)),

@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
+#include <span>
 #include <memory>
 #include <string>
 #include <utility>
@@ -49,6 +51,25 @@ struct upstream_result {
   std::string detail;                // safe to log: no headers, no bodies
 };
 
+// One streamed exchange (attachments) on its own fresh connection: the request body is
+// written piece by piece, the answer read head first, then piece by piece. Each step has
+// its own inactivity deadline, so a large file is not cut off by the per-call timeout.
+class upstream_stream {
+ public:
+  virtual ~upstream_stream() = default;
+  // `content_length` nullopt: chunked body; 0 with no body to follow: a plain request.
+  virtual awaitable<bool> write_head(http::request_header<> head, std::optional<std::uint64_t> content_length) = 0;
+  virtual awaitable<bool> write_body(std::span<const char> data) = 0;
+  virtual awaitable<bool> finish_body() = 0;
+  virtual awaitable<std::optional<http::response_header<>>> read_head() = 0;
+  // The next piece of the answer body; 0 = done; nullopt = failed.
+  virtual awaitable<std::optional<std::size_t>> read_body(std::span<char> into) = 0;
+  // Answer body length when the upstream declared one.
+  virtual std::optional<std::uint64_t> content_length() const = 0;
+  bool timed_out = false;
+  std::string detail;  // what failed, safe to log
+};
+
 class upstream_client {
  public:
   upstream_client(asio::any_io_executor executor, std::string ca_file, std::size_t max_response_bytes);
@@ -56,11 +77,18 @@ class upstream_client {
 
   awaitable<upstream_result> send(const endpoint& to, upstream_request request);
 
+  // A fresh connection for a streamed exchange; null with `detail` set when it cannot be
+  // opened (nothing was sent). `step_timeout` bounds each read or write.
+  awaitable<std::unique_ptr<upstream_stream>> open_stream(const endpoint& to, std::chrono::milliseconds step_timeout,
+                                                          std::string& detail);
+
   // Idle connections kept per endpoint.
   static constexpr std::size_t max_idle_per_endpoint = 16;
 
- private:
   struct connection;
+  struct connection_handle;  // keeps a streamed exchange's connection alive
+
+ private:
   awaitable<std::unique_ptr<connection>> connect(const endpoint& to, std::chrono::steady_clock::time_point deadline,
                                                  std::string& detail);
 

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <stdexcept>
+#include <thread>
 
 namespace e2e {
 
@@ -32,12 +33,16 @@ std::string default_clients() {
 }  // namespace
 
 stack::stack(stack_options options) : dir_(make_temp_dir()) {
-  sim_ = std::make_unique<child_process>(
-      std::vector<std::string>{binary_path("tools/sim/pcbridge-sim"), "--port", "0", "--port-file", dir_ + "/sim.port",
-                               "--ops-per-minute", std::to_string(options.ops_per_minute), "--token-ttl-s",
-                               std::to_string(options.token_ttl_s), "--client",
-                               sim_client_id + ":" + sim_client_secret + ":" + sim_api_key},
-      dir_ + "/sim.log");
+  std::vector<std::string> sim_argv = {binary_path("tools/sim/pcbridge-sim"), "--port", "0", "--port-file",
+                                       dir_ + "/sim.port", "--ops-per-minute", std::to_string(options.ops_per_minute),
+                                       "--token-ttl-s", std::to_string(options.token_ttl_s), "--client",
+                                       sim_client_id + ":" + sim_client_secret + ":" + sim_api_key};
+  std::string window_config;
+  if (options.rate_window_ms > 0) {
+    sim_argv.insert(sim_argv.end(), {"--rate-window-ms", std::to_string(options.rate_window_ms)});
+    window_config = "  rate_window_ms: " + std::to_string(options.rate_window_ms) + "\n";
+  }
+  sim_ = std::make_unique<child_process>(sim_argv, dir_ + "/sim.log");
   sim_port_ = wait_for_port_file(dir_ + "/sim.port", std::chrono::seconds(10));
   if (sim_port_ == 0) throw std::runtime_error("simulator did not start: " + read_file(dir_ + "/sim.log"));
 
@@ -46,7 +51,8 @@ stack::stack(stack_options options) : dir_(make_temp_dir()) {
                      "upstream:\n"
                      "  base_url: " + (options.base_url_override.empty() ? sim_url : options.base_url_override) + "\n"
                      "  token_url: " + sim_url + "/connect/token\n"
-                     "  timeout_ms: " + std::to_string(options.timeout_ms) + "\n" +
+                     "  timeout_ms: " + std::to_string(options.timeout_ms) + "\n" + window_config +
+                     options.extra_upstream_config +
                      (options.clients_override.empty() ? default_clients() : options.clients_override) +
                      options.extra_config;
   write_file(config_path(), yaml);
@@ -56,6 +62,16 @@ stack::stack(stack_options options) : dir_(make_temp_dir()) {
       dir_ + "/proxy.log");
   proxy_port_ = wait_for_port_file(dir_ + "/proxy.port", std::chrono::seconds(10));
   if (proxy_port_ == 0) throw std::runtime_error("pcbridge did not start: " + proxy_output());
+  // pcbridge fetches a token for each configured client as it starts (readiness). Let that
+  // settle, then start every test from an empty request record.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto stats = sim_stats();
+    if (stats.value("token_fetches", 0) >= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  startup_requests_ = sim_requests();
+  clear_sim_requests();
 }
 
 stack::~stack() {
@@ -97,5 +113,22 @@ reply stack::sim_post(const std::string& target, const std::string& json_body) c
 }
 
 std::string stack::proxy_output() const { return read_file(dir_ + "/proxy.log"); }
+
+std::vector<timed_reply> run_concurrently(int n, const std::function<reply(int)>& call,
+                                          std::chrono::milliseconds stagger) {
+  std::vector<timed_reply> out(static_cast<std::size_t>(n));
+  std::vector<std::thread> threads;
+  const auto start = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      std::this_thread::sleep_until(start + stagger * i);
+      auto& slot = out[static_cast<std::size_t>(i)];
+      slot.sent = std::chrono::steady_clock::now();
+      slot.r = call(i);
+      slot.done = std::chrono::steady_clock::now();
+    });
+  for (auto& t : threads) t.join();
+  return out;
+}
 
 }  // namespace e2e

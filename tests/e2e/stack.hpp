@@ -3,8 +3,11 @@
 // against it, both on free loopback ports, with their output kept in files.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "e2e/http_client.hpp"
 #include "e2e/process.hpp"
@@ -26,6 +29,8 @@ struct stack_options {
   int ops_per_minute = 0;          // simulator limit; 0 = none
   int token_ttl_s = 3600;
   int timeout_ms = 3000;
+  int rate_window_ms = 0;          // > 0: the quota window of both the simulator and pcbridge
+  std::string extra_upstream_config;  // YAML lines added under upstream: (each indented two spaces)
   std::string extra_config;        // YAML appended to the generated config (top-level keys)
   std::string clients_override;    // replaces the clients: section when non-empty
   std::string base_url_override;   // upstream.base_url instead of the simulator's
@@ -43,6 +48,8 @@ class stack {
               const std::string& target, const std::string& body = {}, header_list headers = {}) const;
 
   nlohmann::json sim_requests() const;             // what the simulator received, in order
+  // What the simulator received while pcbridge started (its token warm-up), cleared after.
+  const nlohmann::json& startup_requests() const { return startup_requests_; }
   nlohmann::json sim_api_requests() const;         // the same without token requests
   void clear_sim_requests() const;
   nlohmann::json sim_stats() const;
@@ -50,6 +57,7 @@ class stack {
 
   std::string proxy_output() const;                // pcbridge's stderr so far
   std::string config_path() const { return dir_ + "/pcbridge.yaml"; }
+  std::string dir() const { return dir_; }         // the stack's temporary directory
   int proxy_port() const { return proxy_port_; }
   int sim_port() const { return sim_port_; }
 
@@ -57,10 +65,23 @@ class stack {
   std::string dir_;
   std::unique_ptr<child_process> sim_;
   std::unique_ptr<child_process> proxy_;
+  nlohmann::json startup_requests_;
   int sim_port_ = 0;
   int proxy_port_ = 0;
 };
 
 std::string binary_path(const std::string& relative);  // under the build directory
+
+// One call of a concurrent run, with when it was sent and answered.
+struct timed_reply {
+  reply r;
+  std::chrono::steady_clock::time_point sent, done;
+  std::chrono::milliseconds took() const { return std::chrono::duration_cast<std::chrono::milliseconds>(done - sent); }
+};
+
+// Runs call(0) ... call(n - 1), each on its own thread (so its own connection); call i
+// starts `stagger * i` after a common start. Returns when all have answered, in index order.
+std::vector<timed_reply> run_concurrently(int n, const std::function<reply(int)>& call,
+                                          std::chrono::milliseconds stagger = std::chrono::milliseconds(0));
 
 }  // namespace e2e

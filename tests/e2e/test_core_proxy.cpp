@@ -45,14 +45,17 @@ TEST_CASE("auth swap: Basic in, client-credentials token and API key out, Basic 
   CHECK(contains(r.body, "<ProjectsResponse " + v1_ns));
   CHECK(contains(r.body, "ProjectId=\"PRJ7K2M9Q4XZ\""));
 
-  auto requests = s.sim_requests();
-  REQUIRE(requests.size() == 2);
-  CHECK(requests[0]["method"] == "POST");
-  CHECK(requests[0]["target"] == "/connect/token");
-  CHECK(requests[0]["body"] == "grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret");
-  CHECK(header(requests[0], "content-type") == "application/x-www-form-urlencoded");
+  // The token was fetched as pcbridge started (so /readyz can say ready), once.
+  auto startup = s.startup_requests();
+  REQUIRE(startup.size() == 1);
+  CHECK(startup[0]["method"] == "POST");
+  CHECK(startup[0]["target"] == "/connect/token");
+  CHECK(startup[0]["body"] == "grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret");
+  CHECK(header(startup[0], "content-type") == "application/x-www-form-urlencoded");
 
-  auto& api = requests[1];
+  auto requests = s.sim_requests();
+  REQUIRE(requests.size() == 1);
+  auto& api = requests[0];
   CHECK(api["method"] == "GET");
   CHECK(api["target"] == v2 + "/Projects");  // version dropped
   CHECK(header(api, "authorization").rfind("Bearer ", 0) == 0);
@@ -169,7 +172,7 @@ TEST_CASE("a client without a configured or sent API key gets 401 and nothing go
   auto r = s.v1_as(keyless_user, keyless_password, "GET", v1 + "/Forms");
   check_v1_error(r, 401);
   CHECK(contains(r.body, "Message=\"X-ApiKey header required\""));
-  CHECK(s.sim_requests().empty());
+  CHECK(s.sim_requests().empty());  // not even a token request
 }
 
 TEST_CASE("bad or missing credentials: 401 with WWW-Authenticate, nothing sent upstream") {
@@ -185,7 +188,7 @@ TEST_CASE("bad or missing credentials: 401 with WWW-Authenticate, nothing sent u
 
   auto bearer = send(s.proxy_port(), "GET", v1 + "/Forms", {{"Authorization", "Bearer abc"}});
   check_v1_error(bearer, 401);
-  CHECK(s.sim_requests().empty());
+  CHECK(s.sim_requests().empty());  // not even a token request
 }
 
 TEST_CASE("malformed XML is a 400 and never reaches upstream") {
@@ -198,7 +201,7 @@ TEST_CASE("malformed XML is a 400 and never reaches upstream") {
   check_v1_error(foreign, 400);
   auto empty = s.v1("POST", v1 + "/Projects/" + draft_project + "/Forms/" + form + "/Data");
   check_v1_error(empty, 400);
-  CHECK(s.sim_requests().empty());
+  CHECK(s.sim_requests().empty());  // not even a token request
 }
 
 TEST_CASE("an unparseable changed_since is a 400 naming the parameter, before any upstream call") {
@@ -208,7 +211,7 @@ TEST_CASE("an unparseable changed_since is a 400 naming the parameter, before an
   CHECK(contains(r.body, "changed_since"));
   auto month = s.v1("GET", v1 + "/Projects?changed_since=2024-13-01");
   check_v1_error(month, 400);
-  CHECK(s.sim_requests().empty());
+  CHECK(s.sim_requests().empty());  // not even a token request
 }
 
 TEST_CASE("paths outside /Services.svc/v1 are 404 and reach nobody") {
@@ -217,7 +220,7 @@ TEST_CASE("paths outside /Services.svc/v1 are 404 and reach nobody") {
   check_v1_error(s.v1("GET", "/services/v2/Programs"), 404);
   check_v1_error(s.v1("GET", "/Services.svc/v2/Programs"), 404);
   check_v1_error(send(s.proxy_port(), "GET", "/"), 404);
-  CHECK(s.sim_requests().empty());
+  CHECK(s.sim_requests().empty());  // not even a token request
 }
 
 TEST_CASE("MFA session token methods have no V2 equivalent: 501") {
@@ -225,7 +228,7 @@ TEST_CASE("MFA session token methods have no V2 equivalent: 501") {
   auto r = s.v1("POST", "/Services.svc/v1/Accounts/MfaSessionTokens",
                 "<CreateMfaSessionTokenRequest ExpiresAfterMinutes=\"60\"/>");
   check_v1_error(r, 501);
-  CHECK(s.sim_requests().empty());
+  CHECK(s.sim_requests().empty());  // not even a token request
 }
 
 TEST_CASE("upstream errors keep their status and message in the V1 error body") {
@@ -261,14 +264,16 @@ TEST_CASE("upstream unreachable is a quick 502; a slow upstream is a 504 near ti
   }
 }
 
-TEST_CASE("a token endpoint that fails gives 503 and nothing is forwarded") {
-  stack s;
-  REQUIRE(s.sim_post("/__sim/token_endpoint", R"({"fail":1,"status":500})").status / 100 == 2);
+TEST_CASE("a token endpoint that refuses the configured credentials gives 503 and nothing is forwarded") {
+  stack_options o;
+  o.clients_override = "clients:\n  - user: " + user + "\n    password: " + password +
+                       "\n    client_id: demo-client\n    client_secret: not-the-secret\n    api_key: demo-key\n";
+  stack s(o);
   auto r = s.v1("GET", v1 + "/Forms");
   check_v1_error(r, 503);
-  CHECK(contains(r.body, "token endpoint answered 500"));
+  CHECK(contains(r.body, "no access token could be obtained for this client: token endpoint answered 400 (invalid_client)"));
+  CHECK_FALSE(contains(r.body, "not-the-secret"));
   CHECK(s.sim_api_requests().empty());
-  CHECK(s.v1("GET", v1 + "/Forms").status == 200);  // the next call fetches again
 }
 
 TEST_CASE("a write whose answer is lost is reported as unknown, not retried") {

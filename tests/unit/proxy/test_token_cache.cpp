@@ -130,7 +130,36 @@ TEST_CASE("a failed fetch fails closed for every waiter, and the next call tries
   }
   CHECK(f.cache.fetch_failures() == 1);
   f.endpoint.fail = false;
+  f.now += 1s;  // past the first backoff
   CHECK(f.get_one().access_token == "abc-token-2");
+}
+
+TEST_CASE("after a failure callers get an answer at once until the backoff passes; it doubles up to 30 s") {
+  fixture f;
+  f.endpoint.fail = true;
+  f.get_one();
+  CHECK(f.endpoint.fetches == 1);
+  auto quick = f.get_one();  // within the 1 s backoff: no new fetch, same error
+  CHECK_FALSE(quick.ok);
+  CHECK(quick.error == "token endpoint answered 400 (invalid_client)");
+  CHECK(f.endpoint.fetches == 1);
+  f.now += 1s;
+  f.get_one();
+  CHECK(f.endpoint.fetches == 2);  // second failure: 2 s backoff
+  f.now += 1s;
+  f.get_one();
+  CHECK(f.endpoint.fetches == 2);
+  f.now += 1s;
+  f.get_one();
+  CHECK(f.endpoint.fetches == 3);
+  for (int i = 0; i < 10; ++i) {
+    f.now += 30s;
+    f.get_one();
+  }
+  CHECK(f.endpoint.fetches == 13);  // capped at 30 s: one attempt per 30 s
+  f.endpoint.fail = false;
+  f.now += 30s;
+  CHECK(f.get_one().ok);
 }
 
 TEST_CASE("rejected credentials are reported as such") {

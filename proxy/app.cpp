@@ -1,0 +1,304 @@
+#include "proxy/app.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+
+#include "proxy/access_log.hpp"
+#include "proxy/admin_handler.hpp"
+#include "proxy/answer_cache.hpp"
+#include "proxy/http_server.hpp"
+#include "proxy/metrics.hpp"
+#include "proxy/pacing_backend.hpp"
+#include "proxy/pipeline.hpp"
+#include "proxy/rate_gate.hpp"
+#include "proxy/redis_pacing_backend.hpp"
+#include "proxy/server_tls.hpp"
+#include "proxy/token_fetcher.hpp"
+#include "proxy/usage_report.hpp"
+#include "proxy/v1_answers.hpp"
+
+namespace pcbridge::proxy {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+constexpr std::chrono::seconds token_check_interval{10};
+
+void write_port_file(const std::string& path, std::uint16_t port) {
+  if (path.empty()) return;
+  const std::string tmp = path + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+server_options listener_options(const config::listen_config& l) {
+  server_options o;
+  o.address = l.address;
+  o.port = l.port;
+  o.body_limit = l.max_body_bytes;
+  o.header_limit = l.max_header_bytes;
+  o.header_timeout = std::chrono::milliseconds(l.header_timeout_ms);
+  o.idle_timeout = std::chrono::milliseconds(l.idle_timeout_ms);
+  o.max_connections = l.max_connections;
+  return o;
+}
+
+pacing_settings pacing_of(const config::upstream_config& u) {
+  pacing_settings p;
+  p.operations_per_window = u.operations_per_minute;
+  p.window = std::chrono::milliseconds(u.rate_window_ms);
+  p.burst = u.burst;
+  return p;
+}
+
+// Distinct V2 credentials of the configured clients: readiness needs a token for each.
+std::vector<token_credentials> configured_credentials(const config::config& cfg) {
+  std::set<std::pair<std::string, std::string>> seen;
+  std::vector<token_credentials> out;
+  for (const auto& c : cfg.clients)
+    if (seen.emplace(c.client_id, c.client_secret).second) out.push_back({c.client_id, c.client_secret});
+  return out;
+}
+
+// Settings a reload cannot change in a running process (they shape listeners, sockets or
+// shared state); named in a warning so the operator knows a restart is needed.
+std::vector<std::string> needs_restart(const config::config& a, const config::config& b) {
+  std::vector<std::string> out;
+  if (a.listen.address != b.listen.address || a.listen.port != b.listen.port) out.push_back("listen.address/port");
+  if (a.listen.tls.has_value() != b.listen.tls.has_value()) out.push_back("listen.tls (on/off)");
+  if (a.listen.max_body_bytes != b.listen.max_body_bytes || a.listen.max_header_bytes != b.listen.max_header_bytes ||
+      a.listen.max_connections != b.listen.max_connections || a.listen.header_timeout_ms != b.listen.header_timeout_ms ||
+      a.listen.idle_timeout_ms != b.listen.idle_timeout_ms)
+    out.push_back("listen limits");
+  if (a.admin.has_value() != b.admin.has_value() ||
+      (a.admin && b.admin && (a.admin->address != b.admin->address || a.admin->port != b.admin->port)))
+    out.push_back("admin");
+  if (a.upstream.ca_file != b.upstream.ca_file || a.upstream.max_response_bytes != b.upstream.max_response_bytes)
+    out.push_back("upstream.ca_file/max_response_bytes");
+  const auto pa = pacing_of(a.upstream), pb = pacing_of(b.upstream);
+  if (pa.operations_per_window != pb.operations_per_window || pa.window != pb.window || pa.burst != pb.burst ||
+      a.upstream.max_queue != b.upstream.max_queue || a.upstream.max_wait_ms != b.upstream.max_wait_ms)
+    out.push_back("upstream quota settings");
+  if (a.rate_limit.backend != b.rate_limit.backend || a.rate_limit.redis_url != b.rate_limit.redis_url)
+    out.push_back("rate_limit");
+  return out;
+}
+
+class gateway_app {
+ public:
+  gateway_app(const app_options& options, std::shared_ptr<const config::config> cfg)
+      : options_(options),
+        cfg_(std::move(cfg)),
+        log_(cfg_->log),
+        upstream_(io_.get_executor(), cfg_->upstream.ca_file, cfg_->upstream.max_response_bytes),
+        tokens_(
+            io_.get_executor(), [this](const token_credentials& c) { return fetch_token(c); },
+            [] { return token_clock::now(); }, std::chrono::seconds(cfg_->upstream.token_refresh_margin_s)),
+        answers_(io_.get_executor(), [] { return token_clock::now(); }),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP) {
+    tokens_.on_fetch([this](bool ok) { stats_.count_token_fetch(ok); });
+    if (cfg_->rate_limit.backend == config::rate_limit_config::backend_kind::redis) {
+      auto redis = std::make_unique<redis_pacing_backend>(io_.get_executor(), cfg_->rate_limit.redis_url,
+                                                          pacing_of(cfg_->upstream), std::chrono::milliseconds(500));
+      redis->set_warning_sink([this](std::string_view m) { log_.warn(m); });
+      pacing_ = std::move(redis);
+    } else {
+      pacing_ = std::make_unique<memory_pacing_backend>(pacing_of(cfg_->upstream));
+    }
+    gate_ = std::make_unique<rate_gate>(
+        io_.get_executor(),
+        rate_gate_options{pacing_of(cfg_->upstream), cfg_->upstream.max_queue,
+                          std::chrono::milliseconds(cfg_->upstream.max_wait_ms)},
+        *pacing_);
+    pipeline_ = std::make_unique<pipeline>(make_gateway(cfg_));
+  }
+
+  int run() {
+    server_options client_options = listener_options(cfg_->listen);
+    client_options.refusal = [](http::status status, const std::string& message) {
+      return v1_error(static_cast<int>(status), message, "-");
+    };
+    server_ = std::make_unique<http_server>(
+        io_, client_options,
+        [this](string_request& req, connection_events& events) { return pipeline_->handle(req, events); },
+        pipeline_->hooks());
+    try {
+      if (cfg_->listen.tls) server_->use_tls(make_server_tls(*cfg_->listen.tls));
+      server_->start();
+      if (cfg_->admin) start_admin();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "pcbridge: cannot start: %s\n", e.what());
+      return 1;
+    }
+    const auto port = server_->bound_port();
+    if (!cfg_->listen.tls && cfg_->listen.allow_plaintext && cfg_->listen.address.rfind("127.", 0) != 0 &&
+        cfg_->listen.address != "::1")
+      log_.warn("listen.allow_plaintext: Basic credentials reach this listener unencrypted; use it only behind a "
+                "TLS-terminating proxy");
+    log_.info(std::string("pcbridge listening on ") + (cfg_->listen.tls ? "https" : "http") + "://" +
+              cfg_->listen.address + ":" + std::to_string(port) + " -> " + cfg_->upstream.base_url + " (" +
+              std::to_string(cfg_->clients.size()) + " clients, quota backend " + std::string(pacing_->name()) + ")");
+    write_port_file(options_.port_file, port);
+
+    wait_for_signal();
+    asio::co_spawn(io_, keep_tokens_fresh(), asio::detached);
+    io_.run();
+    return exit_code_;
+  }
+
+ private:
+  gateway make_gateway(std::shared_ptr<const config::config> cfg) {
+    gateway g;
+    g.cfg = cfg;
+    g.api = *parse_endpoint(cfg->upstream.base_url);  // validated by the config loader
+    g.upstream = &upstream_;
+    g.tokens = &tokens_;
+    g.gate = gate_.get();
+    g.cache = &answers_;
+    g.log = &log_;
+    g.stats = &stats_;
+    g.usage = &usage_;
+    return g;
+  }
+
+  awaitable<fetched_token> fetch_token(const token_credentials& creds) {
+    const auto cfg = cfg_;  // the token URL of the config this fetch started with
+    auto token_endpoint = parse_endpoint(cfg->upstream.token_url);
+    token_fetcher fetcher(upstream_, *token_endpoint, token_endpoint->path_prefix,
+                          std::chrono::milliseconds(cfg->upstream.timeout_ms));
+    co_return co_await fetcher.fetch(creds);
+  }
+
+  void start_admin() {
+    server_options o;
+    o.address = cfg_->admin->address;
+    o.port = cfg_->admin->port;
+    admin_ = std::make_unique<http_server>(io_, o, [this](string_request& req) {
+      return handle_admin(req, admin_sources{stats_, usage_, [this] { return readiness_now(); }});
+    });
+    admin_->start();
+    write_port_file(options_.admin_port_file, admin_->bound_port());
+  }
+
+  readiness readiness_now() const {
+    if (draining_) return {false, "draining"};
+    for (const auto& creds : configured_credentials(*cfg_))
+      if (!tokens_.holds_valid_token(creds)) return {false, "no valid token yet for client id " + creds.client_id};
+    return {true, {}};
+  }
+
+  // Fetches a token for every configured client at start and keeps them fresh, so the
+  // first request does not wait and /readyz tells whether upstream auth works.
+  awaitable<void> keep_tokens_fresh() {
+    asio::steady_timer timer(io_);
+    while (!draining_) {
+      for (const auto& creds : configured_credentials(*cfg_)) co_await tokens_.get(creds);
+      timer.expires_after(token_check_interval);
+      co_await timer.async_wait(use_tuple);
+    }
+  }
+
+  void wait_for_signal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      if (signal == SIGHUP) {
+        reload();
+        wait_for_signal();
+        return;
+      }
+      asio::co_spawn(io_, drain(), asio::detached);
+    });
+  }
+
+  void reload() {
+    auto loaded = config::load_config_file(options_.config_path);
+    if (!loaded.value) {
+      stats_.count_config_reload(false);
+      log_.error("config reload failed; keeping the running configuration:");
+      for (const auto& line_error : loaded.errors) {
+        config::load_result one{nullptr, {line_error}};
+        std::string text = config::format_errors(one.errors, options_.config_path);
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        log_.error(text);
+      }
+      return;
+    }
+    const auto& next = loaded.value;
+    for (const auto& what : needs_restart(*cfg_, *next))
+      log_.warn("config reload: " + what + " changed; that takes effect only after a restart");
+    if (next->listen.tls && cfg_->listen.tls) {
+      try {
+        server_->use_tls(make_server_tls(*next->listen.tls));  // certificate rotation
+      } catch (const std::exception& e) {
+        stats_.count_config_reload(false);
+        log_.error(std::string("config reload failed; keeping the running configuration: ") + e.what());
+        return;
+      }
+    }
+    cfg_ = next;
+    log_.reconfigure(cfg_->log);
+    pipeline_->reconfigure(make_gateway(cfg_));
+    stats_.count_config_reload(true);
+    log_.info("config reloaded from " + options_.config_path + " (" + std::to_string(cfg_->clients.size()) +
+              " clients)");
+  }
+
+  // Stop accepting, report not ready, let running and queued requests finish (bounded by
+  // drain_timeout_ms), then stop the loop.
+  awaitable<void> drain() {
+    if (draining_) co_return;
+    draining_ = true;
+    stats_.set_draining(true);
+    log_.info("pcbridge draining: " + std::to_string(pipeline_->in_flight()) + " requests in flight");
+    server_->drain();
+    const auto deadline = steady::now() + std::chrono::milliseconds(cfg_->drain_timeout_ms);
+    asio::steady_timer timer(io_);
+    while (pipeline_->in_flight() > 0 && steady::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(use_tuple);
+    }
+    const auto left = pipeline_->in_flight();
+    if (left > 0) log_.warn("drain timeout: " + std::to_string(left) + " requests still running are cut off");
+    log_.info("pcbridge stopped");
+    if (admin_) admin_->stop();
+    io_.stop();
+    exit_code_ = 0;
+  }
+
+  app_options options_;
+  asio::io_context io_{1};
+  std::shared_ptr<const config::config> cfg_;
+  logger log_;
+  metrics stats_;
+  usage_report usage_;
+  upstream_client upstream_;
+  token_cache tokens_;
+  std::unique_ptr<pacing_backend> pacing_;
+  std::unique_ptr<rate_gate> gate_;
+  answer_cache answers_;
+  std::unique_ptr<pipeline> pipeline_;
+  std::unique_ptr<http_server> server_;
+  std::unique_ptr<http_server> admin_;
+  asio::signal_set signals_;
+  bool draining_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace
+
+int run_gateway(const app_options& options, std::shared_ptr<const config::config> cfg) {
+  try {
+    gateway_app app(options, std::move(cfg));
+    return app.run();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pcbridge: cannot start: %s\n", e.what());
+    return 2;
+  }
+}
+
+}  // namespace pcbridge::proxy

@@ -1,0 +1,49 @@
+#pragma once
+// The steps every V1 request takes before its upstream call, shared by the buffered
+// pipeline (pipeline.cpp) and the streamed attachments (streaming.cpp). Each returns an
+// answer to send now, or nothing to go on.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "proxy/pipeline.hpp"
+#include "proxy/request_state.hpp"
+#include "proxy/v1_answers.hpp"
+
+namespace pcbridge::proxy {
+
+using step_result = std::optional<v1_response>;
+
+std::optional<translators::http_verb> to_verb(http::verb v);
+std::string header_value(const string_request& req, std::string_view name);
+void copy_header(const http::response_header<>& from, v1_response& to, std::string_view name);
+
+// An answer pcbridge gives itself, with a short note for the access log.
+step_result refuse(request_state& st, std::string note, int status, const std::string& message);
+
+// Route match (404/405/400 before anything else), availability, cutover mode.
+step_result match_route(const gateway& g, request_state& st, bool admin);
+// Basic credentials against the configured clients, then the API key to use.
+step_result authenticate_client(const gateway& g, request_state& st);
+// A token for the client (cached; one fetch in flight; never an expired one).
+awaitable<step_result> obtain_token(const gateway& g, request_state& st);
+
+// The access record of a new request: request id (the client's if safe), method, path.
+access_record start_record(const string_request& req);
+// One access-log line, request metrics and the usage report, once the answer is known.
+void finish_record(const gateway& g, request_state& st, int status, std::chrono::steady_clock::time_point started);
+
+// Counts a request as running for as long as it lives (drain waits for zero).
+class in_flight_guard {
+ public:
+  explicit in_flight_guard(std::size_t& counter) : counter_(counter) { ++counter_; }
+  ~in_flight_guard() { --counter_; }
+  in_flight_guard(const in_flight_guard&) = delete;
+  in_flight_guard& operator=(const in_flight_guard&) = delete;
+
+ private:
+  std::size_t& counter_;
+};
+
+}  // namespace pcbridge::proxy
