@@ -84,6 +84,7 @@ struct config {
   std::vector<client_config> clients;
   passthrough_config basic_as_client_credentials;
   std::map<std::string, route_mode> routes;   // by V1 method name; absent = translate
+  bool native_v2 = false;                     // forward /services/v2/... of migrated clients (token swap + quota)
   log_config log;
   rate_limit_config rate_limit;
   std::optional<admin_config> admin;    // health, readiness, metrics, usage report

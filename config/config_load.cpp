@@ -39,6 +39,13 @@ load_result walk(const YAML::Node& root, const std::filesystem::path& base_dir) 
                      base_dir, diag);
     read_routes(section(m, "routes"), cfg->routes, diag);
     read_log(section(m, "log"), cfg->log, diag);
+    if (auto native = m.get("native_v2")) {
+      detail::map_reader n(*native, diag);
+      if (auto enabled = n.get("enabled")) {
+        if (auto b = detail::read_bool(*enabled, diag)) cfg->native_v2 = *b;
+      }
+      n.finish();
+    }
     read_rate_limit(section(m, "rate_limit"), cfg->rate_limit, base_dir, diag);
     if (auto admin = m.get("admin")) {
       cfg->admin.emplace();

@@ -108,8 +108,40 @@ v1_response answer_v1(request_state& st, upstream_result& result, const tr::tran
   return answer;
 }
 
+bool is_native_v2_path(std::string_view target) { return target.rfind("/services/v2/", 0) == 0; }
+
+// A migrated client calling V2 directly through the gateway: same Basic login, token swap
+// and quota as its V1 calls; method, path, query and body pass through unchanged, and so
+// does the answer.
+awaitable<v1_response> run_native(const gateway& g, request_state& st) {
+  st.native_v2 = true;
+  st.rec.v1_method = "NativeV2";
+  if (auto answer = authenticate_client(g, st)) co_return std::move(*answer);
+  if (auto answer = co_await obtain_token(g, st)) co_return std::move(*answer);
+  std::vector<std::pair<std::string, std::string>> body_headers;
+  for (const char* name : {"Content-Type", "Content-Disposition"}) {
+    std::string value = header_value(st.req, name);
+    if (!value.empty()) body_headers.emplace_back(name, value);
+  }
+  const bool idempotent = st.req.method() == http::verb::get || st.req.method() == http::verb::head;
+  const api_call call{st.req.method(), std::string(st.req.target()), std::move(st.req.body()), std::move(body_headers),
+                      idempotent};
+  api_outcome outcome = co_await call_api(g, st, call);
+  if (outcome.refused) co_return std::move(*outcome.refused);
+  if (outcome.result.failure != upstream_failure::none)
+    co_return failure_answer(st, outcome.result, g.cfg->upstream.timeout_ms);
+  http::response<http::string_body>& up = outcome.result.response;
+  v1_response answer{up.result(), 11};
+  answer.set("X-Request-Id", st.rec.request_id);
+  for (const char* name : {"Content-Type", "Content-Disposition", "Retry-After", "x-amzn-RequestId"})
+    copy_header(up, answer, name);
+  answer.body() = std::move(up.body());
+  co_return answer;
+}
+
 awaitable<v1_response> run(const gateway& g, request_state& st) {
   const config::config& cfg = *g.cfg;
+  if (cfg.native_v2 && is_native_v2_path(st.req.target())) co_return co_await run_native(g, st);
 
   if (auto answer = match_route(g, st, false)) co_return std::move(*answer);
   if (auto answer = authenticate_client(g, st)) co_return std::move(*answer);

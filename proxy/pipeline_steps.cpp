@@ -56,7 +56,7 @@ void copy_header(const http::response_header<>& from, v1_response& to, std::stri
 
 step_result refuse(request_state& st, std::string note, int status, const std::string& message) {
   st.rec.note = std::move(note);
-  return v1_error(status, message, st.rec.request_id);
+  return error_for(st, status, message);
 }
 
 // 1-2. Route match (404/405/400 before anything else), availability and cutover mode.

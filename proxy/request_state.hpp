@@ -10,6 +10,7 @@
 #include "proxy/http_server.hpp"
 #include "proxy/rate_gate.hpp"
 #include "proxy/token_cache.hpp"
+#include "proxy/v1_answers.hpp"
 #include "translators/route_table.hpp"
 
 namespace pcbridge::proxy {
@@ -28,6 +29,13 @@ struct request_state {
   std::shared_ptr<admission_cancel> cancel = std::make_shared<admission_cancel>();  // client went away
   std::chrono::milliseconds queue_wait{0};        // total time waiting for quota
   int typing_fallbacks = 0;                       // values typed by pattern (no schema known)
+  bool native_v2 = false;                         // a migrated client calling /services/v2 directly
 };
+
+// pcbridge's own error answer in the shape the client expects: V1 XML, or problem+json
+// for native V2 calls.
+inline v1_response error_for(const request_state& st, int status, const std::string& message) {
+  return st.native_v2 ? v2_error(status, message, st.rec.request_id) : v1_error(status, message, st.rec.request_id);
+}
 
 }  // namespace pcbridge::proxy

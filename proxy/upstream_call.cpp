@@ -64,7 +64,7 @@ v1_response quota_refusal(const request_state& st, const admission_result& a) {
       message = "the wait for this API key's upstream quota would pass upstream.max_wait_ms; retry later";
       break;
   }
-  v1_response res = v1_error(429, message, st.rec.request_id);
+  v1_response res = error_for(st, 429, message);
   res.set(http::field::retry_after, std::to_string(std::max<long long>(1, a.retry_after.count())));
   return res;
 }
@@ -72,7 +72,8 @@ v1_response quota_refusal(const request_state& st, const admission_result& a) {
 namespace {
 
 std::string write_outcome_note(const request_state& st) {
-  return " The outcome of this " + std::string(tr::method_name(st.route->id)) +
+  const std::string what = st.native_v2 ? "V2 " + std::string(st.req.method_string()) : std::string(tr::method_name(st.route->id));
+  return " The outcome of this " + what +
          " write is unknown: it may have been applied upstream. pcbridge did not retry it; check the "
          "project before sending it again (request id " + st.rec.request_id + ").";
 }
@@ -128,8 +129,7 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
         // Upstream no longer takes the token and no new one can be had: a token problem
         // (503), not the client's credentials.
         st.rec.note = "no_token";
-        co_return api_outcome{{}, v1_error(503, "no access token could be obtained for this client: " + fresh.error,
-                                           st.rec.request_id)};
+        co_return api_outcome{{}, error_for(st, 503, "no access token could be obtained for this client: " + fresh.error)};
       }
       st.token = std::move(fresh.access_token);
       keep_place = true;
@@ -153,22 +153,21 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
 }
 
 v1_response failure_answer(const request_state& st, const upstream_result& r, int timeout_ms) {
-  const bool unknown_write = !st.route->idempotent && r.may_have_been_sent;
+  const bool idempotent = st.native_v2 ? st.req.method() == http::verb::get : st.route->idempotent;
+  const bool unknown_write = !idempotent && r.may_have_been_sent;
   switch (r.failure) {
     case upstream_failure::timeout:
-      return v1_error(504, "upstream did not answer within " + std::to_string(timeout_ms) + " ms." +
-                               (unknown_write ? write_outcome_note(st) : ""),
-                      st.rec.request_id);
+      return error_for(st, 504, "upstream did not answer within " + std::to_string(timeout_ms) + " ms." +
+                                    (unknown_write ? write_outcome_note(st) : ""));
     case upstream_failure::too_large:
-      return v1_error(502, "upstream answer is larger than upstream.max_response_bytes", st.rec.request_id);
+      return error_for(st, 502, "upstream answer is larger than upstream.max_response_bytes");
     case upstream_failure::connect:
-      return v1_error(502, "upstream unreachable: " + r.detail, st.rec.request_id);
+      return error_for(st, 502, "upstream unreachable: " + r.detail);
     case upstream_failure::broken:
     case upstream_failure::none:
       break;
   }
-  return v1_error(502, "upstream connection failed: " + r.detail + "." + (unknown_write ? write_outcome_note(st) : ""),
-                  st.rec.request_id);
+  return error_for(st, 502, "upstream connection failed: " + r.detail + "." + (unknown_write ? write_outcome_note(st) : ""));
 }
 
 v1_response upstream_error_answer(const request_state& st, const upstream_result& r) {

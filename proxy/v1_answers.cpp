@@ -16,6 +16,17 @@ v1_response v1_error(int status, std::string_view message, std::string_view requ
   return res;
 }
 
+v1_response v2_error(int status, std::string_view message, std::string_view request_id) {
+  v1_response res{static_cast<http::status>(status), 11};
+  res.set(http::field::content_type, "application/problem+json");
+  res.set("X-Request-Id", request_id);
+  if (status == 401) res.set(http::field::www_authenticate, "Basic realm=\"pcbridge\", charset=\"UTF-8\"");
+  if (status == 429 || status == 503) res.set(http::field::retry_after, "1");
+  nlohmann::json body = {{"title", message}, {"status", status}, {"requestId", request_id}};
+  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return res;
+}
+
 v1_response v1_document(int status, std::string body, std::string_view request_id) {
   v1_response res{static_cast<http::status>(status), 11};
   res.set(http::field::content_type, v1_xml_content_type);

@@ -18,6 +18,10 @@ inline constexpr std::string_view v1_xml_content_type = "application/xml; charse
 // Status + <Error .../> body + X-Request-Id; 401 also carries WWW-Authenticate: Basic.
 v1_response v1_error(int status, std::string_view message, std::string_view request_id);
 
+// The same error for a native V2 client (native_v2 forwarding): application/problem+json
+// {"title","status","requestId"}.
+v1_response v2_error(int status, std::string_view message, std::string_view request_id);
+
 // 200 with a V1 XML document.
 v1_response v1_document(int status, std::string body, std::string_view request_id);
 
