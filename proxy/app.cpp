@@ -15,6 +15,7 @@
 #include "proxy/metrics.hpp"
 #include "proxy/pacing_backend.hpp"
 #include "proxy/pipeline.hpp"
+#include "proxy/pipeline_steps.hpp"
 #include "proxy/rate_gate.hpp"
 #include "proxy/redis_pacing_backend.hpp"
 #include "proxy/server_tls.hpp"
@@ -121,7 +122,7 @@ class gateway_app {
   int run() {
     server_options client_options = listener_options(cfg_->listen);
     client_options.refusal = [](http::status status, const std::string& message) {
-      return v1_error(static_cast<int>(status), message, "-");
+      return v1_error(static_cast<int>(status), message, new_request_id());
     };
     server_ = std::make_unique<http_server>(
         io_, client_options,

@@ -15,6 +15,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <array>
 #include <system_error>
 
 #include "proxy/coro.hpp"
@@ -119,6 +120,20 @@ class exchange_on final : public stream_exchange {
   bool finished_ = false;
 };
 
+// Reads and drops what the client still sends after a refusal (for up to a second), so a
+// client that writes its whole body before reading sees the 413 instead of a reset.
+template <class Stream>
+awaitable<void> discard_input(Stream& stream) {
+  lowest(stream).expires_after(std::chrono::seconds(1));
+  std::array<char, 16 * 1024> sink;
+  std::size_t total = 0;
+  while (total < 64 * 1024 * 1024) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+    if (ec) break;
+    total += n;
+  }
+}
+
 // Tells the handler when the client closes its side while the handler runs. Only an
 // orderly close (EOF) counts; bytes waiting (a pipelined request) do not.
 awaitable<void> watch_for_disconnect(tcp::socket& socket, std::shared_ptr<bool> active, connection_events* events) {
@@ -196,6 +211,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     while (!draining_ || first) {
       http::request_parser<http::empty_body> head;
       head.header_limit(static_cast<std::uint32_t>(opts_.header_limit));
+      // Beast checks Content-Length against the body limit when the head is read; the
+      // limit that applies (XML or streamed) is set once the route is known.
+      head.body_limit(boost::none);
       lowest(stream).expires_after(first ? opts_.header_timeout : opts_.idle_timeout);
       first = false;
       auto [ec, n] = co_await http::async_read_header(stream, buffer, head, use_tuple);
@@ -225,11 +243,20 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
       http::request_parser<http::string_body> parser(std::move(head));
       parser.body_limit(opts_.body_limit);
-      auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+      // Beast compares Content-Length with the limit only while reading the head: check it here.
+      const auto declared = parser.content_length();
+      beast::error_code bec;
+      if (declared && *declared > opts_.body_limit) {
+        bec = http::error::body_limit;
+      } else {
+        auto [read_ec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        bec = read_ec;
+      }
       if (bec == http::error::body_limit) {
         string_response res = refuse(http::status::payload_too_large,
                                      "request body larger than " + std::to_string(opts_.body_limit) + " bytes");
-        co_await http::async_write(stream, res, use_tuple);
+        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        if (!wec) co_await discard_input(stream);
         co_return;
       }
       if (bec) co_return;

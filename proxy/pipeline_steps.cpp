@@ -31,6 +31,8 @@ bool is_safe_request_id(std::string_view id) {
   return true;
 }
 
+}  // namespace
+
 std::string new_request_id() {
   static std::mt19937_64 rng{std::random_device{}()};
   static constexpr char hex[] = "0123456789abcdef";
@@ -43,7 +45,6 @@ std::string new_request_id() {
   return id;
 }
 
-}  // namespace
 
 std::string header_value(const string_request& req, std::string_view name) {
   auto it = req.find(name);

@@ -19,6 +19,9 @@ std::optional<translators::http_verb> to_verb(http::verb v);
 std::string header_value(const string_request& req, std::string_view name);
 void copy_header(const http::response_header<>& from, v1_response& to, std::string_view name);
 
+// A fresh request id (16 hex digits).
+std::string new_request_id();
+
 // An answer pcbridge gives itself, with a short note for the access log.
 step_result refuse(request_state& st, std::string note, int status, const std::string& message);
 

@@ -34,6 +34,10 @@ struct stack_options {
   std::string extra_config;        // YAML appended to the generated config (top-level keys)
   std::string clients_override;    // replaces the clients: section when non-empty
   std::string base_url_override;   // upstream.base_url instead of the simulator's
+  // Operations (test_operations.cpp).
+  bool admin = false;              // admin listener on a free loopback port: admin_port(), admin_get()
+  bool log_json = false;           // log: { format: json }
+  std::string listen_override;     // replaces the generated listen: line (e.g. to add listen.tls)
 };
 
 class stack {
@@ -59,7 +63,17 @@ class stack {
   std::string config_path() const { return dir_ + "/pcbridge.yaml"; }
   std::string dir() const { return dir_; }         // the stack's temporary directory
   int proxy_port() const { return proxy_port_; }
+  int proxy_pid() const { return proxy_ ? proxy_->pid() : -1; }
   int sim_port() const { return sim_port_; }
+
+  // Operations: the admin listener, signals to pcbridge, config reloads.
+  int admin_port() const { return admin_port_; }    // 0 unless stack_options.admin
+  reply admin_get(const std::string& path) const;  // GET on the admin listener
+  void signal(int sig) const;                      // to pcbridge (nothing once it has exited)
+  // Waits for pcbridge to exit: its exit code (128 + signal when killed), -1 on timeout.
+  int wait_exit(std::chrono::milliseconds timeout) const;
+  // Replaces the config file whole (written aside, then renamed); send SIGHUP to apply it.
+  void rewrite_config(const std::string& yaml) const;
 
  private:
   std::string dir_;
@@ -68,6 +82,7 @@ class stack {
   nlohmann::json startup_requests_;
   int sim_port_ = 0;
   int proxy_port_ = 0;
+  int admin_port_ = 0;
 };
 
 std::string binary_path(const std::string& relative);  // under the build directory
