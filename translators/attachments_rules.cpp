@@ -1,4 +1,5 @@
-// Attachment metadata: GetAttachmentMetadata, SetAttachmentMetadata (mapping.md §4.7).
+// Attachment metadata: GetAttachmentMetadata, SetAttachmentMetadata (mapping.md §4.7), and
+// the answer to an upload (SetProjectAttachment).
 #include "translators/response_rules.hpp"
 
 namespace pcbridge::translators::rules::family {
@@ -23,7 +24,10 @@ constexpr method_rules metadata_rules_{{metadata_}};
 const method_rules* attachments(method_id id) {
   switch (id) {
     case method_id::GetAttachmentMetadata:
-    case method_id::SetAttachmentMetadata: return &metadata_rules_;
+    case method_id::SetAttachmentMetadata:
+    // (I) the upload's V1 answer is undocumented; V2 (as the simulator models it) answers
+    // with the attachment's metadata, so the metadata renames apply.
+    case method_id::SetProjectAttachment: return &metadata_rules_;
     default: return nullptr;
   }
 }
