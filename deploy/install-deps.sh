@@ -5,10 +5,11 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
-  libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
-  libssl-dev libpugixml-dev nlohmann-json3-dev libyaml-cpp-dev doctest-dev
-  libbenchmark-dev curl openssl redis-server
+  build-essential cmake ninja-build                      # toolchain
+  libboost1.81-dev libboost-url1.81-dev libssl-dev       # Beast/Asio, URL parsing, TLS
+  libpugixml-dev nlohmann-json3-dev libyaml-cpp-dev      # V1 XML, V2 JSON, config
+  doctest-dev libbenchmark-dev                           # tests and benchmarks
+  curl openssl redis-server                              # demo, test certificates, shared-quota tests
 )
 
 missing=()
