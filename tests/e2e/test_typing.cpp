@@ -1,0 +1,232 @@
+// End-to-end: type-aware value conversion (mapping.md §3) through the real proxy. The form
+// schema decides which values are Date or Boolean; without a schema (GetAllProjectData spans
+// forms) exact patterns decide, and each such value is counted in the metrics.
+#include <doctest/doctest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+
+#include <regex>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "e2e/stack.hpp"
+
+using namespace e2e;
+using nlohmann::json;
+
+namespace {
+
+const std::string program = "PRG0M4A7B2CD";
+const std::string form = "F0RM1A2B3C4D";
+const std::string v1 = "/Services.svc/v1/Programs/" + program;
+const std::string v2 = "/services/v2/Programs/" + program;
+const std::string v1_namespace = "http://service.powerclerk.com/api/v1/";
+const std::string approved_project = "PRJ7K2M9Q4XZ";  // seed: submitted data in every field
+const std::string review_project = "PRJ5S6U7B8M9";    // seed: battery true, Text "early April"
+const std::string draft_project = "PRJ3D4R5F6T7";     // seed: Unsubmitted, form open
+
+namespace pt = boost::property_tree;
+
+// One <DataField> of a V1 data answer, as (id, value, instance); "(absent)" for a missing attribute.
+struct field_row {
+  std::string id, value, instance;
+  bool operator==(const field_row&) const = default;
+};
+
+std::string attr_or_absent(const pt::ptree& attrs, const std::string& name) {
+  const auto v = attrs.get_optional<std::string>(name);
+  return v ? *v : std::string("(absent)");
+}
+
+// Parses a V1 data answer (root `root_name` in the V1 namespace, one Project) and lists its DataFields.
+std::vector<field_row> data_fields(const reply& r, const std::string& root_name) {
+  CAPTURE(r.body);
+  REQUIRE(r.status == 200);
+  CHECK(r.header("content-type") == "application/xml; charset=utf-8");
+  pt::ptree tree;
+  std::istringstream in(r.body);
+  try {
+    pt::read_xml(in, tree, pt::xml_parser::trim_whitespace | pt::xml_parser::no_comments);
+  } catch (const pt::xml_parser_error& e) {
+    FAIL("V1 answer is not well-formed XML: " << e.what());
+  }
+  REQUIRE(tree.size() == 1);
+  REQUIRE(tree.begin()->first == root_name);
+  const pt::ptree& root = tree.begin()->second;
+  CHECK(root.get<std::string>("<xmlattr>.xmlns", "") == v1_namespace);
+  std::vector<field_row> rows;
+  for (const auto& [name, field] : root.get_child("Project.DataFields")) {
+    REQUIRE(name == "DataField");
+    const pt::ptree& attrs = field.get_child("<xmlattr>");
+    CHECK_FALSE(attrs.get_optional<std::string>("CustomId"));
+    rows.push_back({attr_or_absent(attrs, "DataFieldId"), attr_or_absent(attrs, "Value"), attr_or_absent(attrs, "Instance")});
+  }
+  return rows;
+}
+
+std::string value_of(const std::vector<field_row>& rows, const std::string& id) {
+  std::string out;
+  for (const auto& r : rows)
+    if (r.id == id) out += (out.empty() ? "" : "|") + r.value;
+  return out;
+}
+
+std::vector<std::string> upstream_calls(const stack& s) {
+  std::vector<std::string> out;
+  for (const auto& r : s.sim_api_requests())
+    out.push_back(r["method"].get<std::string>() + " " + r["target"].get<std::string>());
+  return out;
+}
+
+std::string data_path(const std::string& project) { return "/Projects/" + project + "/Forms/" + form; }
+
+// A loopback port that was free a moment ago (for the admin listener, which has no port file).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// The value of an unlabelled Prometheus counter, -1 when absent.
+long counter(const std::string& metrics, const std::string& name) {
+  const std::regex re("(^|\n)" + name + " ([0-9]+)");
+  std::smatch m;
+  return std::regex_search(metrics, m, re) ? std::stol(m[2]) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("typing: GetProjectData converts Date and Boolean fields only; a Text field holding a date stays as is") {
+  stack s;
+  auto r = s.v1("GET", v1 + data_path(approved_project) + "/Data");
+  const auto rows = data_fields(r, "ProjectDataGetResponse");
+  CHECK(rows == std::vector<field_row>{
+                    {"DF0CUSTNAME1", "Alex Rivera", "(absent)"},
+                    {"DF1BATTERY01", "False", "(absent)"},           // Boolean "false"
+                    {"DF2SYSSIZE02", "7.6", "(absent)"},             // Number: untouched
+                    {"DF3DATES0003", "02/14/2024", "0"},             // Date, multi-instance
+                    {"DF3DATES0003", "", "1"},                       // an empty instance stays empty
+                    {"DF4UTILITY04", "Pacific Power", "(absent)"},
+                    {"DF5INSPDATE5", "01/30/2024", "(absent)"},      // Date "2024-01-30"
+                    {"DF6PREFDATE6", "2024-01-02", "(absent)"},      // Text that looks like a date
+                    {"DF7METERNO07", "MTR-1001", "(absent)"},
+                    {"DF8ACCOUNT08", "********", "(absent)"},
+                    {"DF9INVERTER9", "Enphase", "0"},
+                    {"DF9INVERTER9", "Other", "1"},
+                });
+
+  // Another project of the same form: Boolean "true" -> True; the schema is not fetched again.
+  auto other = s.v1("GET", v1 + data_path(review_project) + "/Data");
+  const auto other_rows = data_fields(other, "ProjectDataGetResponse");
+  CHECK(value_of(other_rows, "DF1BATTERY01") == "True");
+  CHECK(value_of(other_rows, "DF3DATES0003") == "04/01/2024");
+  CHECK(value_of(other_rows, "DF6PREFDATE6") == "early April");
+}
+
+TEST_CASE("typing: the form schema is one upstream operation, fetched once and then cached") {
+  stack s;
+  REQUIRE(s.v1("GET", v1 + data_path(approved_project) + "/Data").status == 200);
+  CHECK(upstream_calls(s) == std::vector<std::string>{"GET " + v2 + "/Forms/" + form + "/Schema",
+                                                      "GET " + v2 + data_path(approved_project) + "/Draft/Data"});
+  CHECK(s.sim_stats()["operations"][sim_api_key] == 2);
+
+  s.clear_sim_requests();
+  REQUIRE(s.v1("GET", v1 + data_path(approved_project) + "/Data").status == 200);
+  REQUIRE(s.v1("GET", v1 + data_path(review_project) + "/Data").status == 200);
+  CHECK(upstream_calls(s) == std::vector<std::string>{"GET " + v2 + data_path(approved_project) + "/Draft/Data",
+                                                      "GET " + v2 + data_path(review_project) + "/Draft/Data"});
+  CHECK(s.sim_stats()["operations"][sim_api_key] == 4);
+
+  // SetProjectData on the same form uses the same cached schema.
+  s.clear_sim_requests();
+  auto set = s.v1("POST", v1 + data_path(draft_project) + "/Data",
+                  "<ProjectDataRequest xmlns=\"" + v1_namespace + "\"><Project><DataFields>"
+                  "<DataField DataFieldId=\"DF1BATTERY01\" Value=\"False\"/></DataFields></Project></ProjectDataRequest>");
+  REQUIRE(set.status == 200);
+  CHECK(upstream_calls(s) == std::vector<std::string>{"POST " + v2 + data_path(draft_project) + "/Draft/Data"});
+}
+
+TEST_CASE("typing: SetProjectData converts by field type in both directions; Text values are sent verbatim") {
+  stack s;
+  const std::string body =
+      "<ProjectDataRequest xmlns=\"" + v1_namespace + "\"><Project ProjectId=\"" + draft_project + "\" FormId=\"" +
+      form + "\"><DataFields>"
+      "<DataField DataFieldId=\"DF6PREFDATE6\" Value=\"10/28/2024\"/>"  // Text: a date-looking string stays
+      "<DataField DataFieldId=\"DF7METERNO07\" Value=\"True\"/>"        // Text: a boolean-looking string stays
+      "<DataField DataFieldId=\"InspectionDate\" Value=\"10/28/2024\"/>"  // Date, by custom id
+      "<DataField DataFieldId=\"DF1BATTERY01\" Value=\"false\"/>"       // Boolean, any case in V1
+      "</DataFields></Project></ProjectDataRequest>";
+  auto r = s.v1("POST", v1 + data_path(draft_project) + "/Data", body);
+  const auto rows = data_fields(r, "ProjectDataSetResponse");
+  CHECK(value_of(rows, "DF6PREFDATE6") == "10/28/2024");
+  CHECK(value_of(rows, "DF7METERNO07") == "True");
+  CHECK(value_of(rows, "DF5INSPDATE5") == "10/28/2024");
+  CHECK(value_of(rows, "DF1BATTERY01") == "False");
+
+  auto api = s.sim_api_requests();
+  REQUIRE(api.size() == 2);
+  CHECK(api[0]["target"] == v2 + "/Forms/" + form + "/Schema");
+  CHECK(json::parse(api[1]["body"].get<std::string>()) == json::parse(R"({"Project":{"DataFields":[
+        {"DataFieldId":"DF6PREFDATE6","Value":"10/28/2024"},
+        {"DataFieldId":"DF7METERNO07","Value":"True"},
+        {"DataFieldId":"InspectionDate","Value":"2024-10-28"},
+        {"DataFieldId":"DF1BATTERY01","Value":"false"}]}})"));
+
+  // A Date field given something that is not a date: 400 from pcbridge, nothing written.
+  s.clear_sim_requests();
+  auto bad = s.v1("POST", v1 + data_path(draft_project) + "/Data",
+                  "<ProjectDataRequest xmlns=\"" + v1_namespace + "\"><Project><DataFields>"
+                  "<DataField DataFieldId=\"DF5INSPDATE5\" Value=\"next Tuesday\"/></DataFields></Project></ProjectDataRequest>");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("DF5INSPDATE5") != std::string::npos);
+  for (const auto& call : upstream_calls(s)) CHECK(call.rfind("POST ", 0) != 0);
+}
+
+TEST_CASE("typing: GetAllProjectData has no form schema: date- and boolean-looking values convert by pattern, counted") {
+  const int admin_port = free_port();
+  stack_options o;
+  o.extra_config = "admin: { address: 127.0.0.1, port: " + std::to_string(admin_port) + " }\n";
+  stack s(o);
+
+  auto r = s.v1("GET", v1 + "/Projects/" + approved_project + "/Data");
+  const auto rows = data_fields(r, "ProjectDataGetResponse");
+  CHECK(rows == std::vector<field_row>{
+                    {"DF0CUSTNAME1", "Alex Rivera", "(absent)"},
+                    {"DF1BATTERY01", "False", "(absent)"},
+                    {"DF2SYSSIZE02", "7.6", "(absent)"},
+                    {"DF3DATES0003", "02/14/2024", "0"},
+                    {"DF3DATES0003", "", "1"},
+                    {"DF4UTILITY04", "Pacific Power", "(absent)"},
+                    {"DF5INSPDATE5", "01/30/2024", "(absent)"},
+                    {"DF6PREFDATE6", "01/02/2024", "(absent)"},  // the documented cost of the fallback
+                    {"DF7METERNO07", "MTR-1001", "(absent)"},
+                    {"DF8ACCOUNT08", "********", "(absent)"},
+                    {"DF9INVERTER9", "Enphase", "0"},
+                    {"DF9INVERTER9", "Other", "1"},
+                });
+  // No schema fetch: one upstream operation.
+  CHECK(upstream_calls(s) == std::vector<std::string>{"GET " + v2 + "/Projects/" + approved_project + "/Data"});
+
+  // Four values were typed by pattern (false, 2024-02-14, 2024-01-30, 2024-01-02).
+  auto metrics = send(admin_port, "GET", "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(counter(metrics.body, "pcbridge_value_typing_fallbacks_total") == 4);
+
+  // With the schema (GetProjectData) nothing is counted.
+  REQUIRE(s.v1("GET", v1 + data_path(approved_project) + "/Data").status == 200);
+  CHECK(counter(send(admin_port, "GET", "/metrics").body, "pcbridge_value_typing_fallbacks_total") == 4);
+}
