@@ -18,7 +18,7 @@
 #include "proxy/pipeline_steps.hpp"
 #include "proxy/rate_gate.hpp"
 #include "proxy/redis_pacing_backend.hpp"
-#include "proxy/server_tls.hpp"
+#include "proxy/http_tls.hpp"
 #include "proxy/token_fetcher.hpp"
 #include "proxy/usage_report.hpp"
 #include "proxy/v1_answers.hpp"
@@ -129,7 +129,7 @@ class gateway_app {
         [this](string_request& req, connection_events& events) { return pipeline_->handle(req, events); },
         pipeline_->hooks());
     try {
-      if (cfg_->listen.tls) server_->use_tls(make_server_tls(*cfg_->listen.tls));
+      if (cfg_->listen.tls) server_->use_tls(make_server_tls(cfg_->listen.tls->cert_file, cfg_->listen.tls->key_file));
       server_->start();
       if (cfg_->admin) start_admin();
     } catch (const std::exception& e) {
@@ -234,7 +234,7 @@ class gateway_app {
       log_.warn("config reload: " + what + " changed; that takes effect only after a restart");
     if (next->listen.tls && cfg_->listen.tls) {
       try {
-        server_->use_tls(make_server_tls(*next->listen.tls));  // certificate rotation
+        server_->use_tls(make_server_tls(next->listen.tls->cert_file, next->listen.tls->key_file));  // certificate rotation
       } catch (const std::exception& e) {
         stats_.count_config_reload(false);
         log_.error(std::string("config reload failed; keeping the running configuration: ") + e.what());

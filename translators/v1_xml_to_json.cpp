@@ -179,6 +179,10 @@ outcome<pugi::xml_node> load(method_id m, std::string_view xml, pugi::xml_docume
 // repeated children -> arrays, xsi:nil="true" -> null.
 ojson generic_value(pugi::xml_node n);
 
+// Object flags are strings in V1 and JSON booleans in V2 (mapping.md §3; IsAdmin per the
+// migration notes). (I) which request members are flags: the V1 inquiry bodies are unknown.
+constexpr std::string_view request_flags[] = {"IsAdmin", "CanSubmit"};
+
 ojson generic_object(pugi::xml_node n) {
   ojson o = ojson::object();
   for (pugi::xml_attribute a : n.attributes()) {
@@ -205,6 +209,11 @@ ojson generic_object(pugi::xml_node n) {
   }
   const std::string text = text_content(n);
   if (!trim(text).empty() && !o.contains(generic_text_member)) o[std::string(generic_text_member)] = text;
+  for (std::string_view flag : request_flags) {
+    auto it = o.find(std::string(flag));
+    if (it == o.end() || !it->is_string()) continue;
+    if (auto b = vf::parse_v1_boolean(it->get<std::string>())) *it = (*b == "true");
+  }
   return o;
 }
 

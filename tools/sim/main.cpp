@@ -1,6 +1,7 @@
 // pcbridge-sim: the simulator core behind pcbridge's small HTTP server. This file only
 // parses flags, converts messages, writes the port file, logs and handles signals.
 #include "proxy/http_server.hpp"
+#include "proxy/http_tls.hpp"
 #include "tools/sim/sim_simulator.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -28,6 +29,7 @@ struct cli_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;
   std::string port_file;
+  std::string tls_cert, tls_key;  // serve HTTPS (tests of the proxy's upstream TLS)
   bool quiet = false;
   sim::sim_options sim;
 };
@@ -35,7 +37,7 @@ struct cli_options {
 constexpr std::string_view usage =
     "usage: pcbridge-sim [--address 127.0.0.1] [--port N] [--port-file PATH]\n"
     "                    [--ops-per-minute N] [--rate-window-ms 60000] [--token-ttl-s N]\n"
-    "                    [--client ID:SECRET:APIKEY]... [--quiet]\n"
+    "                    [--client ID:SECRET:APIKEY]... [--tls-cert PEM --tls-key PEM] [--quiet]\n"
     "  --port 0 (default) picks a free port; --port-file receives it once listening.\n"
     "  --ops-per-minute: per API key and window, default 60, 0 = no limit.\n"
     "  --rate-window-ms: the limit's window, default 60000 (shorter only for tests). --token-ttl-s: default 3600.\n"
@@ -83,6 +85,10 @@ cli_options parse_args(int argc, char** argv) {
       o.port_file = value;
     } else if (flag == "--ops-per-minute") {
       o.sim.ops_per_minute = static_cast<int>(parse_number(flag, value, 0, 1'000'000));
+    } else if (flag == "--tls-cert") {
+      o.tls_cert = value;
+    } else if (flag == "--tls-key") {
+      o.tls_key = value;
     } else if (flag == "--rate-window-ms") {
       o.sim.rate_window = std::chrono::milliseconds(parse_number(flag, value, 100, 3'600'000));
     } else if (flag == "--token-ttl-s") {
@@ -169,6 +175,8 @@ int main(int argc, char** argv) {
   });
 
   try {
+    // HTTPS, so the tests can check pcbridge's upstream TLS verification.
+    if (!options.tls_cert.empty()) server.use_tls(proxy::make_server_tls(options.tls_cert, options.tls_key));
     server.start();
     if (!options.port_file.empty()) write_port_file(options.port_file, server.bound_port());
   } catch (const std::exception& e) {
