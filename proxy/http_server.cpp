@@ -41,16 +41,27 @@ template <class Stream>
 class exchange_on final : public stream_exchange {
  public:
   exchange_on(Stream& s, beast::flat_buffer& buffer, http::request_parser<http::empty_body>&& head,
-              std::chrono::milliseconds idle)
-      : stream_(s), buffer_(buffer), parser_(std::move(head)), idle_(idle) {
+              std::chrono::milliseconds idle, bool expects_continue)
+      : stream_(s), buffer_(buffer), parser_(std::move(head)), idle_(idle), owe_continue_(expects_continue) {
     parser_.body_limit(stream_body_limit);
   }
 
   bool failed() const { return failed_; }
   bool answered() const { return finished_; }
+  bool body_done() const { return parser_.is_done(); }
 
   awaitable<std::optional<std::size_t>> read_body(std::span<char> into) override {
     if (parser_.is_done() || into.empty()) co_return std::size_t{0};
+    if (owe_continue_) {
+      owe_continue_ = false;
+      http::response<http::empty_body> go_on{http::status::continue_, 11};
+      lowest(stream_).expires_after(idle_);
+      auto [cec, cn] = co_await http::async_write(stream_, go_on, use_tuple);
+      if (cec) {
+        failed_ = true;
+        co_return std::nullopt;
+      }
+    }
     parser_.get().body().data = into.data();
     parser_.get().body().size = into.size();
     lowest(stream_).expires_after(idle_);
@@ -118,6 +129,7 @@ class exchange_on final : public stream_exchange {
   std::optional<http::response_serializer<http::buffer_body>> serializer_;
   bool failed_ = false;
   bool finished_ = false;
+  bool owe_continue_ = false;  // the client waits for 100 Continue before sending the body
 };
 
 // Reads and drops what the client still sends after a refusal (for up to a second), so a
@@ -226,19 +238,24 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       if (ec) co_return;  // closed, timed out or malformed: nothing sensible to answer
 
       lowest(stream).expires_after(opts_.idle_timeout);
-      if (beast::iequals(head.get()[http::field::expect], "100-continue")) {
+      const bool expects_continue = beast::iequals(head.get()[http::field::expect], "100-continue");
+
+      if (streaming_.wants && streaming_.wants(head.get())) {
+        // A streamed body is asked for (100 Continue) only when the handler starts reading
+        // it, i.e. after the request was authenticated.
+        const request_head header = head.get().base();
+        exchange_on<Stream> exchange(stream, buffer, std::move(head), opts_.idle_timeout, expects_continue);
+        connection_events events;
+        co_await streaming_.handle(header, exchange, events);
+        if (exchange.answered() && !exchange.body_done()) co_await discard_input(stream);
+        if (!exchange.reusable() || draining_) co_return;
+        continue;
+      }
+
+      if (expects_continue) {
         http::response<http::empty_body> go_on{http::status::continue_, 11};
         auto [cec, cn] = co_await http::async_write(stream, go_on, use_tuple);
         if (cec) co_return;
-      }
-
-      if (streaming_.wants && streaming_.wants(head.get())) {
-        const request_head header = head.get().base();
-        exchange_on<Stream> exchange(stream, buffer, std::move(head), opts_.idle_timeout);
-        connection_events events;
-        co_await streaming_.handle(header, exchange, events);
-        if (!exchange.reusable() || draining_) co_return;
-        continue;
       }
 
       http::request_parser<http::string_body> parser(std::move(head));
