@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <cstdio>
 #include <stdexcept>
 #include <thread>
 
@@ -37,6 +38,7 @@ stack::stack(stack_options options) : dir_(make_temp_dir()) {
                                        dir_ + "/sim.port", "--ops-per-minute", std::to_string(options.ops_per_minute),
                                        "--token-ttl-s", std::to_string(options.token_ttl_s), "--client",
                                        sim_client_id + ":" + sim_client_secret + ":" + sim_api_key};
+  for (const auto& client : options.sim_clients) sim_argv.insert(sim_argv.end(), {"--client", client});
   std::string window_config;
   if (options.rate_window_ms > 0) {
     sim_argv.insert(sim_argv.end(), {"--rate-window-ms", std::to_string(options.rate_window_ms)});
@@ -55,13 +57,21 @@ stack::stack(stack_options options) : dir_(make_temp_dir()) {
                      options.extra_upstream_config +
                      (options.clients_override.empty() ? default_clients() : options.clients_override) +
                      options.extra_config;
+  // Operations options: the listen line swapped, admin listener and log format added.
+  if (!options.listen_override.empty()) yaml = options.listen_override + yaml.substr(yaml.find('\n') + 1);
+  if (options.admin) yaml += "admin: { address: 127.0.0.1, port: 0 }\n";
+  if (options.log_json) yaml += "log: { format: json }\n";
   write_file(config_path(), yaml);
   proxy_ = std::make_unique<child_process>(
       std::vector<std::string>{binary_path("proxy/pcbridge"), "--config", config_path(), "--port-file",
-                               dir_ + "/proxy.port"},
+                               dir_ + "/proxy.port", "--admin-port-file", dir_ + "/admin.port"},
       dir_ + "/proxy.log");
   proxy_port_ = wait_for_port_file(dir_ + "/proxy.port", std::chrono::seconds(10));
   if (proxy_port_ == 0) throw std::runtime_error("pcbridge did not start: " + proxy_output());
+  if (options.admin) {
+    admin_port_ = wait_for_port_file(dir_ + "/admin.port", std::chrono::seconds(10));
+    if (admin_port_ == 0) throw std::runtime_error("pcbridge admin listener did not start: " + proxy_output());
+  }
   // pcbridge fetches a token for each configured client as it starts (readiness). Let that
   // settle, then start every test from an empty request record.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
@@ -113,6 +123,21 @@ reply stack::sim_post(const std::string& target, const std::string& json_body) c
 }
 
 std::string stack::proxy_output() const { return read_file(dir_ + "/proxy.log"); }
+
+reply stack::admin_get(const std::string& path) const { return send(admin_port_, "GET", path); }
+
+void stack::signal(int sig) const {
+  if (!proxy_ || !proxy_->running()) return;
+  if (const pid_t pid = proxy_->pid(); pid > 0) kill(pid, sig);  // never kill(-1, ...): that is every process
+}
+
+int stack::wait_exit(std::chrono::milliseconds timeout) const { return proxy_ ? proxy_->wait(timeout) : -1; }
+
+void stack::rewrite_config(const std::string& yaml) const {
+  const std::string tmp = config_path() + ".tmp";
+  write_file(tmp, yaml);
+  if (std::rename(tmp.c_str(), config_path().c_str()) != 0) throw std::runtime_error("cannot replace " + config_path());
+}
 
 std::vector<timed_reply> run_concurrently(int n, const std::function<reply(int)>& call,
                                           std::chrono::milliseconds stagger) {

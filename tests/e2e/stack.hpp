@@ -38,6 +38,7 @@ struct stack_options {
   bool admin = false;              // admin listener on a free loopback port: admin_port(), admin_get()
   bool log_json = false;           // log: { format: json }
   std::string listen_override;     // replaces the generated listen: line (e.g. to add listen.tls)
+  std::vector<std::string> sim_clients;  // more simulator clients, each "ID:SECRET:APIKEY"
 };
 
 class stack {
