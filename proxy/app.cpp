@@ -116,6 +116,7 @@ class gateway_app {
         rate_gate_options{pacing_of(cfg_->upstream), cfg_->upstream.max_queue,
                           std::chrono::milliseconds(cfg_->upstream.max_wait_ms)},
         *pacing_);
+    gate_->on_queue_change([this](const std::string& key, std::size_t n) { stats_.set_queue_length(key, n); });
     pipeline_ = std::make_unique<pipeline>(make_gateway(cfg_));
   }
 
@@ -188,8 +189,11 @@ class gateway_app {
 
   readiness readiness_now() const {
     if (draining_) return {false, "draining"};
-    for (const auto& creds : configured_credentials(*cfg_))
-      if (!tokens_.holds_valid_token(creds)) return {false, "no valid token yet for client id " + creds.client_id};
+    for (const auto& creds : configured_credentials(*cfg_)) {
+      if (tokens_.holds_valid_token(creds)) continue;
+      const std::string why = tokens_.last_error(creds);
+      return {false, "no valid token yet for client id " + creds.client_id + (why.empty() ? "" : " (" + why + ")")};
+    }
     return {true, {}};
   }
 
@@ -198,10 +202,15 @@ class gateway_app {
   awaitable<void> keep_tokens_fresh() {
     asio::steady_timer timer(io_);
     while (!draining_) {
-      for (const auto& creds : configured_credentials(*cfg_)) co_await tokens_.get(creds);
+      co_await fetch_missing_tokens();
       timer.expires_after(token_check_interval);
       co_await timer.async_wait(use_tuple);
     }
+  }
+
+  awaitable<void> fetch_missing_tokens() {
+    const auto cfg = cfg_;
+    for (const auto& creds : configured_credentials(*cfg)) co_await tokens_.get(creds);
   }
 
   void wait_for_signal() {
@@ -244,6 +253,7 @@ class gateway_app {
     cfg_ = next;
     log_.reconfigure(cfg_->log);
     pipeline_->reconfigure(make_gateway(cfg_));
+    asio::co_spawn(io_, fetch_missing_tokens(), asio::detached);  // clients the reload added
     stats_.count_config_reload(true);
     log_.info("config reloaded from " + options_.config_path + " (" + std::to_string(cfg_->clients.size()) +
               " clients)");
@@ -255,15 +265,16 @@ class gateway_app {
     if (draining_) co_return;
     draining_ = true;
     stats_.set_draining(true);
-    log_.info("pcbridge draining: " + std::to_string(pipeline_->in_flight()) + " requests in flight");
+    log_.info("pcbridge draining: " + std::to_string(server_->active_requests()) + " requests in flight");
     server_->drain();
     const auto deadline = steady::now() + std::chrono::milliseconds(cfg_->drain_timeout_ms);
     asio::steady_timer timer(io_);
-    while (pipeline_->in_flight() > 0 && steady::now() < deadline) {
+    // Until every request read has been answered to its last byte, not just handled.
+    while (server_->active_requests() > 0 && steady::now() < deadline) {
       timer.expires_after(std::chrono::milliseconds(20));
       co_await timer.async_wait(use_tuple);
     }
-    const auto left = pipeline_->in_flight();
+    const auto left = server_->active_requests();
     if (left > 0) log_.warn("drain timeout: " + std::to_string(left) + " requests still running are cut off");
     log_.info("pcbridge stopped");
     if (admin_) admin_->stop();

@@ -158,6 +158,18 @@ awaitable<void> watch_for_disconnect(tcp::socket& socket, std::shared_ptr<bool> 
 
 }  // namespace
 
+// Counts a request as active for as long as it lives in the serve loop.
+class active_request {
+ public:
+  explicit active_request(std::size_t& counter) : counter_(counter) { ++counter_; }
+  ~active_request() { --counter_; }
+  active_request(const active_request&) = delete;
+  active_request& operator=(const active_request&) = delete;
+
+ private:
+  std::size_t& counter_;
+};
+
 struct http_server::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, server_options o, async_request_handler h, streaming_hooks s)
       : io_(io), opts_(std::move(o)), handler_(std::move(h)), streaming_(std::move(s)), acceptor_(io), slot_freed_(io) {}
@@ -169,6 +181,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   tcp::acceptor acceptor_;
   std::shared_ptr<ssl::context> tls_;
   std::size_t open_ = 0;
+  std::size_t active_ = 0;  // requests between their head and the last byte of their answer
   bool draining_ = false;
   asio::steady_timer slot_freed_;  // the accept loop waits on it while at max_connections
 
@@ -236,6 +249,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         co_return;
       }
       if (ec) co_return;  // closed, timed out or malformed: nothing sensible to answer
+      const active_request counted(active_);
 
       lowest(stream).expires_after(opts_.idle_timeout);
       const bool expects_continue = beast::iequals(head.get()[http::field::expect], "100-continue");
@@ -349,5 +363,7 @@ std::uint16_t http_server::bound_port() const {
 }
 
 std::size_t http_server::open_connections() const { return impl_->open_; }
+
+std::size_t http_server::active_requests() const { return impl_->active_; }
 
 }  // namespace pcbridge::proxy

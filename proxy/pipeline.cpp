@@ -47,7 +47,8 @@ awaitable<api_outcome> call_shared(const gateway& g, request_state& st, const ap
     co_return std::make_shared<const upstream_result>(std::move(own.result));
   };
   cached_answer shared = co_await g.cache->get(cache_key(st, call.v2_target), ttl, bypass, fetch);
-  switch (shared.outcome) {
+  // Only the methods that are cached count as cache lookups (coalescing alone does not).
+  if (ttl.count() > 0) switch (shared.outcome) {
     case cache_outcome::hit: g.stats->count_cache(cache, cache_result::hit); break;
     case cache_outcome::coalesced: g.stats->count_cache(cache, cache_result::coalesced); break;
     case cache_outcome::miss:

@@ -35,24 +35,46 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
                                              std::shared_ptr<admission_cancel> cancel) {
   const auto started = steady::now();
   admission_result result;
+  // The client may have gone while this request waited for something else (its token):
+  // it must not take a slot, nor a place in the queue.
+  auto gone = [&] {
+    if (!cancel || !cancel->cancelled) return false;
+    result.outcome = admission::cancelled;
+    result.retry_after = std::chrono::seconds(1);
+    return true;
+  };
+  if (gone()) co_return result;
+  // Until the head of the queue may start: exact when the backend was asked just now,
+  // else known while the dispatcher sleeps until the backend's next slot, else unknown (0).
+  std::chrono::milliseconds head_wait{0};
+  bool head_wait_exact = false;
   {
     key_state& k = state_for(api_key);
-    // Fast path: nobody waiting and the backend has a slot now.
     if (k.queue.empty() && !k.dispatching) {
+      // Fast path: nobody waiting and the backend has a slot now.
       auto wait = co_await backend_.try_start(api_key);
       if (wait.count() == 0) {
         ++state_for(api_key).admitted;
         co_return result;
       }
+      head_wait = wait;
+      head_wait_exact = true;
+    } else if (k.dispatching) {
+      head_wait = std::max(std::chrono::milliseconds(0),
+                           std::chrono::ceil<std::chrono::milliseconds>(k.wakeup.expiry() - steady::now()));
     }
   }
   key_state& k = state_for(api_key);
 
-  // Refuse at once what could not be served in time: every queued caller goes first,
-  // one pacing interval each.
-  const auto interval = options_.pacing.window / std::max(1, options_.pacing.operations_per_window);
-  const auto ahead = static_cast<long long>(front ? 0 : k.queue.size()) + 1;
-  const auto expected_wait = interval * ahead;
+  // Refuse at once what could not be served in time: the head waits for the backend's
+  // next slot (at least one pacing interval when not known exactly), then every caller
+  // queued ahead goes first, one interval each. The backend's wait matters: a full window
+  // or a 429 pause can be far longer than an interval, and a caller that cannot make it
+  // must hear so now, not when max_wait has passed.
+  const auto interval = std::chrono::ceil<std::chrono::milliseconds>(
+      options_.pacing.window / std::max(1, options_.pacing.operations_per_window));
+  const auto ahead = static_cast<long long>(front ? 0 : k.queue.size());
+  const auto expected_wait = (head_wait_exact ? head_wait : std::max(head_wait, interval)) + interval * ahead;
   const auto retry_after = std::chrono::ceil<std::chrono::seconds>(expected_wait);
   if (!front && k.queue.size() >= options_.max_queue) {
     result.outcome = admission::queue_full;
@@ -65,6 +87,8 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
     co_return result;
   }
 
+  if (gone()) co_return result;  // while the backend was asked
+
   auto w = std::make_shared<waiter>(executor_);
   w->timer.expires_at(started + options_.max_wait);
   if (front) {
@@ -72,6 +96,7 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
   } else {
     k.queue.push_back(w);
   }
+  queue_changed(api_key, k.queue.size());
   if (cancel) cancel->wake = [w] { w->timer.cancel(); };
   if (!k.dispatching) {
     k.dispatching = true;
@@ -85,6 +110,7 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
   // Deadline passed or the caller went away: leave the queue.
   auto& queue = state_for(api_key).queue;
   queue.erase(std::remove(queue.begin(), queue.end(), w), queue.end());
+  queue_changed(api_key, queue.size());
   result.outcome = (cancel && cancel->cancelled) ? admission::cancelled : admission::wait_too_long;
   result.retry_after = std::chrono::seconds(1);
   co_return result;
@@ -104,6 +130,7 @@ awaitable<void> rate_gate::dispatch(std::string api_key) {
     if (after.queue.empty()) break;  // the slot was taken for a caller that left: harmless, it only paces
     auto w = after.queue.front();
     after.queue.pop_front();
+    queue_changed(api_key, after.queue.size());
     ++after.admitted;
     w->released = true;
     w->timer.cancel();

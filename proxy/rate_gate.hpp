@@ -48,11 +48,18 @@ class rate_gate {
   ~rate_gate();
 
   // Waits for the key's turn. `front`: queue at the head (a retry after an upstream 429
-  // keeps its place). `cancel` may be null.
+  // keeps its place). `cancel` may be null; a caller already cancelled is answered
+  // `cancelled` at once and takes no slot. A wait that would pass max_wait (the backend's
+  // own wait for the head, then one pacing interval per caller ahead) is refused at once.
   awaitable<admission_result> admit(const std::string& api_key, bool front = false,
                                     std::shared_ptr<admission_cancel> cancel = nullptr);
   // Upstream answered 429: nobody on this key starts for `duration`.
   awaitable<void> pause(const std::string& api_key, std::chrono::milliseconds duration);
+
+  // Called whenever a key's queue grows or shrinks (metrics: pcbridge_queue_length).
+  void on_queue_change(std::function<void(const std::string& api_key, std::size_t length)> hook) {
+    on_queue_change_ = std::move(hook);
+  }
 
   std::uint64_t admitted(const std::string& api_key) const;
   std::size_t queued(const std::string& api_key) const;
@@ -68,7 +75,12 @@ class rate_gate {
   asio::any_io_executor executor_;
   rate_gate_options options_;
   pacing_backend& backend_;
+  void queue_changed(const std::string& api_key, std::size_t length) const {
+    if (on_queue_change_) on_queue_change_(api_key, length);
+  }
+
   std::map<std::string, std::unique_ptr<key_state>> keys_;
+  std::function<void(const std::string&, std::size_t)> on_queue_change_;
 };
 
 }  // namespace pcbridge::proxy

@@ -97,6 +97,11 @@ bool token_cache::holds_valid_token(const token_credentials& creds) const {
   return it != entries_.end() && valid(it->second, now_());
 }
 
+std::string token_cache::last_error(const token_credentials& creds) const {
+  auto it = entries_.find(key_of(creds));
+  return it == entries_.end() ? std::string() : it->second.last_failure.error;
+}
+
 void token_cache::invalidate(const token_credentials& creds, const std::string& rejected_token) {
   auto it = entries_.find(key_of(creds));
   if (it == entries_.end()) return;

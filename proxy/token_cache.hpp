@@ -60,6 +60,8 @@ class token_cache {
   void on_fetch(std::function<void(bool ok)> hook) { on_fetch_ = std::move(hook); }
   // True when every one of `creds` has a token that is valid now (readiness).
   bool holds_valid_token(const token_credentials& creds) const;
+  // Why the last fetch for these credentials failed ("" when it did not).
+  std::string last_error(const token_credentials& creds) const;
   std::uint64_t fetch_failures() const { return failures_; }
 
  private:

@@ -87,7 +87,6 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
     admission_result turn = co_await g.gate->admit(st.api_key, keep_place, st.cancel);
     st.queue_wait += turn.waited;
     g.stats->observe_queue_wait(turn.waited);
-    g.stats->set_queue_length(st.api_key, g.gate->queued(st.api_key));
     if (turn.outcome != admission::admitted) {
       if (turn.outcome == admission::queue_full) g.stats->count_rate_limited(rate_limit_reason::queue_full);
       if (turn.outcome == admission::wait_too_long) g.stats->count_rate_limited(rate_limit_reason::wait_too_long);

@@ -217,7 +217,7 @@ TEST_CASE("ops: a client whose secret the token endpoint rejects keeps /readyz a
 
   const reply ready = s.admin_get("/readyz");
   CHECK(ready.status == 503);
-  CHECK(ready.body == "not ready: no valid token yet for client id retired-client\n");
+  CHECK(ready.body == "not ready: no valid token yet for client id retired-client (token endpoint answered 400 (invalid_client))\n");
   CHECK_FALSE(contains(ready.body, "not-the-secret"));
   const reply health = s.admin_get("/healthz");
   CHECK(health.status == 200);
