@@ -75,7 +75,7 @@ stack::stack(stack_options options) : dir_(make_temp_dir()) {
   // pcbridge fetches a token for each configured client as it starts (readiness). Let that
   // settle, then start every test from an empty request record.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (std::chrono::steady_clock::now() < deadline) {
+  while (options.token_warmup && std::chrono::steady_clock::now() < deadline) {
     auto stats = sim_stats();
     if (stats.value("token_fetches", 0) >= 1) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -34,6 +34,9 @@ struct stack_options {
   std::string extra_config;        // YAML appended to the generated config (top-level keys)
   std::string clients_override;    // replaces the clients: section when non-empty
   std::string base_url_override;   // upstream.base_url instead of the simulator's
+  // false when no client is configured (basic_as_client_credentials only): pcbridge then
+  // fetches no token at start, and the stack does not wait for one.
+  bool token_warmup = true;
   // Operations (test_operations.cpp).
   bool admin = false;              // admin listener on a free loopback port: admin_port(), admin_get()
   bool log_json = false;           // log: { format: json }
