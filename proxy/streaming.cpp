@@ -146,8 +146,7 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
       auto body = co_await read_small_body(*up);
       if (!body) co_return fail(*up, true);
       upstream_result answer = as_result(*head, std::move(*body));
-      if (status == 401 && !upload && attempt == 0) {
-        g.tokens->invalidate(st.creds, st.token);
+      if (status == 401 && !upload && attempt == 0 && g.tokens->invalidate(st.creds, st.token)) {
         if (auto again = co_await obtain_token(g, st)) co_return stream_outcome{std::move(again)};
         continue;
       }

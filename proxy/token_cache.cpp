@@ -102,15 +102,19 @@ std::string token_cache::last_error(const token_credentials& creds) const {
   return it == entries_.end() ? std::string() : it->second.last_failure.error;
 }
 
-void token_cache::invalidate(const token_credentials& creds, const std::string& rejected_token) {
+bool token_cache::invalidate(const token_credentials& creds, const std::string& rejected_token) {
   auto it = entries_.find(key_of(creds));
-  if (it == entries_.end()) return;
-  // Only drop the token the upstream rejected: a newer one may already be in place.
-  if (it->second.token == rejected_token) {
-    it->second.token.clear();
-    it->second.expires_at = {};
-    it->second.refresh_at = {};
-  }
+  if (it == entries_.end()) return true;
+  entry& e = it->second;
+  // A newer token is already in place: the caller just retries with it.
+  if (e.token != rejected_token) return true;
+  const auto now = now_();
+  if (e.last_forced_refresh && now - *e.last_forced_refresh < forced_refresh_interval) return false;
+  e.last_forced_refresh = now;
+  e.token.clear();
+  e.expires_at = {};
+  e.refresh_at = {};
+  return true;
 }
 
 }  // namespace pcbridge::proxy

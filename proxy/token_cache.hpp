@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "proxy/coro.hpp"
@@ -53,7 +54,12 @@ class token_cache {
               std::chrono::seconds refresh_margin);
 
   awaitable<token_lookup> get(const token_credentials& creds);
-  void invalidate(const token_credentials& creds, const std::string& rejected_token);
+  // Drops `rejected_token` (upstream answered 401) so the next get() fetches a new one.
+  // At most one such forced refresh per client per `forced_refresh_interval`: a 401 that
+  // has another cause (a wrong API key) must not make every request refetch the token
+  // all other users of these credentials share. Returns whether a refresh is due.
+  bool invalidate(const token_credentials& creds, const std::string& rejected_token);
+  static constexpr std::chrono::seconds forced_refresh_interval{10};
 
   std::uint64_t fetch_count() const { return fetches_; }
   // Called after every fetch with its result (metrics).
@@ -75,6 +81,7 @@ class token_cache {
     std::uint64_t generation = 0;                    // bumped by each finished fetch
     token_clock::time_point retry_not_before{};      // no new fetch before this after a failure
     std::chrono::seconds backoff{0};
+    std::optional<token_clock::time_point> last_forced_refresh;
   };
 
   awaitable<void> run_fetch(std::string key, token_credentials creds);

@@ -122,7 +122,7 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
     const int status = res.response.result_int();
     st.rec.upstream_status = status;
     if (status == 401 && refreshes++ == 0) {
-      g.tokens->invalidate(st.creds, st.token);
+      if (!g.tokens->invalidate(st.creds, st.token)) co_return api_outcome{std::move(res), std::nullopt};
       token_lookup fresh = co_await g.tokens->get(st.creds);
       if (!fresh.ok) {
         // Upstream no longer takes the token and no new one can be had: a token problem

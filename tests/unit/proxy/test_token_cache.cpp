@@ -188,3 +188,17 @@ TEST_CASE("tokens are cached per client id and secret") {
   CHECK(f.get_many(1, {"abc", "xyz"})[0].access_token == "abc-token-1");
   CHECK(f.endpoint.fetches == 3);
 }
+
+TEST_CASE("forced refreshes after upstream 401s are limited to one per client per 10 s") {
+  fixture f;
+  f.get_one();
+  CHECK(f.cache.invalidate(f.creds, "abc-token-1"));       // first 401: refresh
+  CHECK(f.get_one().access_token == "abc-token-2");
+  f.now += 5s;
+  CHECK_FALSE(f.cache.invalidate(f.creds, "abc-token-2"));  // another 401 soon after: keep the token
+  CHECK(f.get_one().access_token == "abc-token-2");
+  CHECK(f.endpoint.fetches == 2);
+  f.now += 6s;
+  CHECK(f.cache.invalidate(f.creds, "abc-token-2"));        // 11 s later: allowed again
+  CHECK(f.get_one().access_token == "abc-token-3");
+}
