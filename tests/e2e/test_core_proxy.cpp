@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "e2e/assertions.hpp"
 #include "e2e/stack.hpp"
 
 using namespace e2e;
@@ -16,24 +17,9 @@ const std::string form = "F0RM1A2B3C4D";
 const std::string draft_project = "PRJ3D4R5F6T7";
 const std::string v1 = "/Services.svc/v1/Programs/" + program;
 const std::string v2 = "/services/v2/Programs/" + program;
-const std::string v1_ns = "xmlns=\"http://service.powerclerk.com/api/v1/\"";
 
-std::string header(const json& request, const std::string& name) {
-  auto& h = request["headers"];
-  return h.contains(name) ? h[name].get<std::string>() : std::string();
-}
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
-// Every V1 error answer has this shape (mapping.md §7).
-void check_v1_error(const reply& r, int status) {
-  CHECK(r.status == status);
-  CHECK(r.header("content-type") == "application/xml; charset=utf-8");
-  CHECK(contains(r.body, "<Error " + v1_ns + " Status=\"" + std::to_string(status) + "\""));
-  CHECK(contains(r.body, "RequestId=\"" + r.header("x-request-id") + "\""));
-}
 
 }  // namespace
 

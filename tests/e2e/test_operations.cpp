@@ -26,6 +26,7 @@
 #include <sstream>
 #include <thread>
 
+#include "e2e/assertions.hpp"
 #include "e2e/stack.hpp"
 #include "e2e/tls_client.hpp"
 
@@ -39,18 +40,10 @@ const std::string program = "PRG0M4A7B2CD";
 const std::string form = "F0RM1A2B3C4D";
 const std::string v1 = "/Services.svc/v1/Programs/" + program;
 const std::string v2 = "/services/v2/Programs/" + program;
-const std::string v1_ns = "xmlns=\"http://service.powerclerk.com/api/v1/\"";
 // First 12 hex digits of SHA-256("demo-key"): how /metrics names the simulator's API key.
 const std::string demo_key_fingerprint = "c48a01f49fd0";
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
-std::string header(const json& request, const std::string& name) {
-  auto& h = request["headers"];
-  return h.contains(name) ? h[name].get<std::string>() : std::string();
-}
 
 // Polls `done` every 10 ms until it holds or `timeout` passes; the last answer counts.
 template <class Condition>
@@ -172,13 +165,6 @@ std::string default_client_entries() {
          "\n    client_secret: " + sim_client_secret + "\n";
 }
 
-// The V1 error body's Message attribute must be exactly `message`.
-void check_v1_error(const reply& r, int status, const std::string& message) {
-  CHECK(r.status == status);
-  CHECK(r.header("content-type") == "application/xml; charset=utf-8");
-  CHECK(contains(r.body, "<Error " + v1_ns + " Status=\"" + std::to_string(status) + "\" Message=\"" + message +
-                             "\" RequestId=\"" + r.header("x-request-id") + "\""));
-}
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include <map>
 #include <thread>
 
+#include "e2e/assertions.hpp"
 #include "e2e/stack.hpp"
 
 using namespace e2e;
@@ -28,23 +29,9 @@ const std::string form = "F0RM1A2B3C4D";
 const std::string draft_project = "PRJ3D4R5F6T7";
 const std::string v1 = "/Services.svc/v1/Programs/" + program;
 const std::string v2 = "/services/v2/Programs/" + program;
-const std::string v1_ns = "xmlns=\"http://service.powerclerk.com/api/v1/\"";
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
-std::string header(const json& request, const std::string& name) {
-  auto& h = request["headers"];
-  return h.contains(name) ? h[name].get<std::string>() : std::string();
-}
 
-void check_v1_error(const reply& r, int status) {
-  CHECK(r.status == status);
-  CHECK(r.header("content-type") == "application/xml; charset=utf-8");
-  CHECK(contains(r.body, "<Error " + v1_ns + " Status=\"" + std::to_string(status) + "\""));
-  CHECK(contains(r.body, "RequestId=\"" + r.header("x-request-id") + "\""));
-}
 
 // A 429 of pcbridge's own: V1 error body and a whole number of seconds in Retry-After.
 void check_quota_refusal(const reply& r, const std::string& message_part) {

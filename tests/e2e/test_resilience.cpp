@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "e2e/assertions.hpp"
 #include "e2e/stack.hpp"
 
 using namespace e2e;
@@ -21,18 +22,8 @@ const std::string form = "F0RM1A2B3C4D";
 const std::string draft_project = "PRJ3D4R5F6T7";
 const std::string v1 = "/Services.svc/v1/Programs/" + program;
 const std::string v2 = "/services/v2/Programs/" + program;
-const std::string v1_ns = "xmlns=\"http://service.powerclerk.com/api/v1/\"";
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
-void check_v1_error(const reply& r, int status) {
-  CHECK(r.status == status);
-  CHECK(r.header("content-type") == "application/xml; charset=utf-8");
-  CHECK(contains(r.body, "<Error " + v1_ns + " Status=\"" + std::to_string(status) + "\""));
-  CHECK(contains(r.body, "RequestId=\"" + r.header("x-request-id") + "\""));
-}
 
 // No quota in the simulator and plenty in pcbridge: these cases are about faults, not pacing.
 stack_options fault_options(int timeout_ms = 3000) {
