@@ -19,9 +19,9 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-build/tools/sim/pcbridge-sim --port "$sim_port" --quiet &
+build/pcbridge-sim --port "$sim_port" --quiet &
 pids+=($!)
-build/proxy/pcbridge --config "$config" &
+build/pcbridge --config "$config" &
 pids+=($!)
 
 for _ in $(seq 1 50); do

@@ -34,7 +34,7 @@ std::string default_clients() {
 }  // namespace
 
 stack::stack(stack_options options) : dir_(make_temp_dir()) {
-  std::vector<std::string> sim_argv = {binary_path("tools/sim/pcbridge-sim"), "--port", "0", "--port-file",
+  std::vector<std::string> sim_argv = {binary_path("pcbridge-sim"), "--port", "0", "--port-file",
                                        dir_ + "/sim.port", "--ops-per-minute", std::to_string(options.ops_per_minute),
                                        "--token-ttl-s", std::to_string(options.token_ttl_s), "--client",
                                        sim_client_id + ":" + sim_client_secret + ":" + sim_api_key};
@@ -63,7 +63,7 @@ stack::stack(stack_options options) : dir_(make_temp_dir()) {
   if (options.log_json) yaml += "log: { format: json }\n";
   write_file(config_path(), yaml);
   proxy_ = std::make_unique<child_process>(
-      std::vector<std::string>{binary_path("proxy/pcbridge"), "--config", config_path(), "--port-file",
+      std::vector<std::string>{binary_path("pcbridge"), "--config", config_path(), "--port-file",
                                dir_ + "/proxy.port", "--admin-port-file", dir_ + "/admin.port"},
       dir_ + "/proxy.log");
   proxy_port_ = wait_for_port_file(dir_ + "/proxy.port", std::chrono::seconds(10));

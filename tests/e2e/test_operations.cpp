@@ -750,7 +750,7 @@ TEST_CASE("ops: plain HTTP on a non-loopback address is refused at start (exit 2
              "  token_url: http://127.0.0.1:9/connect/token\n"
              "clients:\n" +
                  client_entry(user, password, sim_client_id, sim_client_secret));
-  child_process refused({binary_path("proxy/pcbridge"), "--config", config, "--port-file", dir + "/port"},
+  child_process refused({binary_path("pcbridge"), "--config", config, "--port-file", dir + "/port"},
                         dir + "/out.log");
   CHECK(refused.wait(5s) == 2);
   const std::string out = read_file(dir + "/out.log");

@@ -86,7 +86,7 @@ std::vector<int> burst_through(int port_a, int port_b, int per_instance) {
 int second_instance_port(const stack& s, child_process*& out, std::unique_ptr<child_process>& holder) {
   const std::string dir = make_temp_dir();
   holder = std::make_unique<child_process>(
-      std::vector<std::string>{binary_path("proxy/pcbridge"), "--config", s.config_path(), "--port-file",
+      std::vector<std::string>{binary_path("pcbridge"), "--config", s.config_path(), "--port-file",
                                dir + "/b.port"},
       dir + "/b.log");
   out = holder.get();

@@ -25,7 +25,7 @@ struct https_upstream {
   https_upstream() {
     make_certificate(dir);
     sim = std::make_unique<child_process>(
-        std::vector<std::string>{binary_path("tools/sim/pcbridge-sim"), "--port", "0", "--port-file", dir + "/sim.port",
+        std::vector<std::string>{binary_path("pcbridge-sim"), "--port", "0", "--port-file", dir + "/sim.port",
                                  "--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem", "--quiet"},
         dir + "/sim.log");
     port = wait_for_port_file(dir + "/sim.port", std::chrono::seconds(10));
@@ -45,7 +45,7 @@ struct proxy_to {
                    "\n    password: " + password + "\n    client_id: demo-client\n    client_secret: demo-secret\n"
                    "    api_key: demo-key\n");
     process = std::make_unique<child_process>(
-        std::vector<std::string>{binary_path("proxy/pcbridge"), "--config", dir + "/pcbridge.yaml", "--port-file",
+        std::vector<std::string>{binary_path("pcbridge"), "--config", dir + "/pcbridge.yaml", "--port-file",
                                  dir + "/p.port"},
         dir + "/p.log");
     port = wait_for_port_file(dir + "/p.port", std::chrono::seconds(10));
