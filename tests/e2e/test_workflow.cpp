@@ -134,7 +134,7 @@ bool is_timestamp(const std::string& s) {  // ISO with offset, optional 1-7 frac
   return std::regex_match(s, re);
 }
 
-// Placeholder in expected attribute sets: "present, and an ISO timestamp with offset".
+// Wildcard value in expected attribute sets: "present, and an ISO timestamp with offset".
 const std::string any_timestamp = "\x01timestamp";
 
 // The element's attributes are exactly `expected` (names and values; order is not significant in XML).
