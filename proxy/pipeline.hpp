@@ -47,11 +47,11 @@ class pipeline {
   // A reloaded configuration: requests already running keep the one they started with.
   void reconfigure(gateway g) { g_ = std::move(g); }
   const gateway& current() const { return g_; }
-  std::size_t in_flight() const { return in_flight_; }
+  std::size_t in_flight() const { return *in_flight_; }
 
  private:
   gateway g_;
-  std::size_t in_flight_ = 0;
+  std::shared_ptr<std::size_t> in_flight_ = std::make_shared<std::size_t>(0);
 };
 
 }  // namespace pcbridge::proxy

@@ -3,6 +3,7 @@
 // pipeline (pipeline.cpp) and the streamed attachments (streaming.cpp). Each returns an
 // answer to send now, or nothing to go on.
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,16 +38,17 @@ access_record start_record(const string_request& req);
 // One access-log line, request metrics and the usage report, once the answer is known.
 void finish_record(const gateway& g, request_state& st, int status, std::chrono::steady_clock::time_point started);
 
-// Counts a request as running for as long as it lives (drain waits for zero).
+// Counts a request as running for as long as it lives. Shares the counter: a request cut
+// off at shutdown is destroyed with the io_context, after the pipeline is gone.
 class in_flight_guard {
  public:
-  explicit in_flight_guard(std::size_t& counter) : counter_(counter) { ++counter_; }
-  ~in_flight_guard() { --counter_; }
+  explicit in_flight_guard(std::shared_ptr<std::size_t> counter) : counter_(std::move(counter)) { ++*counter_; }
+  ~in_flight_guard() { --*counter_; }
   in_flight_guard(const in_flight_guard&) = delete;
   in_flight_guard& operator=(const in_flight_guard&) = delete;
 
  private:
-  std::size_t& counter_;
+  std::shared_ptr<std::size_t> counter_;
 };
 
 }  // namespace pcbridge::proxy

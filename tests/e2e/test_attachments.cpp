@@ -76,7 +76,11 @@ TEST_CASE("attachments: a 24 MiB upload and download stream through byte for byt
   const long peak = peak_rss_kib(s.proxy_pid());
   CAPTURE(peak);
   CHECK(peak > 0);
+#if defined(__SANITIZE_ADDRESS__)
+  MESSAGE("AddressSanitizer build: its shadow memory makes pcbridge's peak RSS meaningless here");
+#else
   CHECK(peak < 16 * 1024);
+#endif
 }
 
 TEST_CASE("attachments: an upload larger than the XML body limit is not refused with 413") {
