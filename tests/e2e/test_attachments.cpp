@@ -6,15 +6,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "e2e/seed.hpp"
 #include "e2e/stack.hpp"
 
 using namespace e2e;
 
 namespace {
 
-const std::string program = "PRG0M4A7B2CD";
 const std::string project = "PRJ3D4R5F6T7";
-const std::string form = "F0RM1A2B3C4D";
 const std::string attachment = "AT2SITEPLAN2";
 const std::string v1_project = "/Services.svc/v1/Programs/" + program + "/Projects/" + project;
 const std::string v2_project = "/services/v2/Programs/" + program + "/Projects/" + project;

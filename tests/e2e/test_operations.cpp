@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "e2e/assertions.hpp"
+#include "e2e/seed.hpp"
 #include "e2e/stack.hpp"
 #include "e2e/tls_client.hpp"
 
@@ -36,10 +37,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string program = "PRG0M4A7B2CD";
-const std::string form = "F0RM1A2B3C4D";
-const std::string v1 = "/Services.svc/v1/Programs/" + program;
-const std::string v2 = "/services/v2/Programs/" + program;
 // First 12 hex digits of SHA-256("demo-key"): how /metrics names the simulator's API key.
 const std::string demo_key_fingerprint = "c48a01f49fd0";
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "e2e/assertions.hpp"
+#include "e2e/seed.hpp"
 #include "e2e/stack.hpp"
 
 using namespace e2e;
@@ -24,11 +25,6 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-const std::string program = "PRG0M4A7B2CD";
-const std::string form = "F0RM1A2B3C4D";
-const std::string draft_project = "PRJ3D4R5F6T7";
-const std::string v1 = "/Services.svc/v1/Programs/" + program;
-const std::string v2 = "/services/v2/Programs/" + program;
 
 
 

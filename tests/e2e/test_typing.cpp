@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "e2e/seed.hpp"
 #include "e2e/stack.hpp"
 
 using namespace e2e;
@@ -23,14 +24,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::string program = "PRG0M4A7B2CD";
-const std::string form = "F0RM1A2B3C4D";
-const std::string v1 = "/Services.svc/v1/Programs/" + program;
-const std::string v2 = "/services/v2/Programs/" + program;
 const std::string v1_namespace = "http://service.powerclerk.com/api/v1/";
-const std::string approved_project = "PRJ7K2M9Q4XZ";  // seed: submitted data in every field
-const std::string review_project = "PRJ5S6U7B8M9";    // seed: battery true, Text "early April"
-const std::string draft_project = "PRJ3D4R5F6T7";     // seed: Unsubmitted, form open
 
 namespace pt = boost::property_tree;
 

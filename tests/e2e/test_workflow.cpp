@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e/seed.hpp"
 #include "e2e/stack.hpp"
 
 using namespace e2e;
@@ -25,19 +26,12 @@ using nlohmann::json;
 
 namespace {
 
-const std::string program = "PRG0M4A7B2CD";
-const std::string form = "F0RM1A2B3C4D";
-const std::string v1 = "/Services.svc/v1/Programs/" + program;
-const std::string v2 = "/services/v2/Programs/" + program;
 const std::string v1_namespace = "http://service.powerclerk.com/api/v1/";
 const std::string v1_ns = "xmlns=\"" + v1_namespace + "\"";
 const std::string xml_declaration = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
 const std::string landing = "http://yourprogram.powerclerk.com/MvcProjects/LandingPage?ProgramId=" + program + "&ProjectId=";
 
 // Seed data of the simulator (tools/sim/README.md).
-const std::string approved_project = "PRJ7K2M9Q4XZ";  // NM-00001, Approved, owner Pat
-const std::string review_project = "PRJ5S6U7B8M9";    // NM-00002, Application Review, owner Sam
-const std::string draft_project = "PRJ3D4R5F6T7";     // no number, Unsubmitted, owner Pat
 const std::string new_project = "PRJ000000001";       // the first CreateNewProject of a fresh simulator
 const std::string client_email = sim_client_id + "@example.com";  // the simulator's caller identity
 
