@@ -32,10 +32,21 @@ bool is_metadata_method(tr::method_id id) {
          id == tr::method_id::GetStatusList;
 }
 
+// An upstream answer that may be shared with other requests (answer_cache.hpp): read
+// through a const reference, never copied per request.
+struct shared_outcome {
+  std::shared_ptr<const upstream_result> result;  // set unless `refused`
+  std::optional<v1_response> refused;             // pcbridge answered itself (its own 429)
+};
+
 // A GET through the answer cache; other calls go straight to call_api.
-awaitable<api_outcome> call_shared(const gateway& g, request_state& st, const api_call& call,
-                                   std::chrono::seconds ttl, cache_name cache) {
-  if (call.method != http::verb::get) co_return co_await call_api(g, st, call);
+awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const api_call& call,
+                                      std::chrono::seconds ttl, cache_name cache) {
+  if (call.method != http::verb::get) {
+    api_outcome own = co_await call_api(g, st, call);
+    if (own.refused) co_return shared_outcome{nullptr, std::move(own.refused)};
+    co_return shared_outcome{std::make_shared<const upstream_result>(std::move(own.result)), std::nullopt};
+  }
   const bool bypass = header_value(st.req, "Cache-Control").find("no-cache") != std::string::npos;
   std::optional<v1_response> refused;
   answer_cache::fetch_function fetch = [&]() -> awaitable<std::shared_ptr<const upstream_result>> {
@@ -54,10 +65,7 @@ awaitable<api_outcome> call_shared(const gateway& g, request_state& st, const ap
     case cache_outcome::miss:
     case cache_outcome::bypass: g.stats->count_cache(cache, cache_result::miss); break;
   }
-  if (!shared.result) co_return api_outcome{{}, std::move(refused)};
-  api_outcome out;
-  out.result = *shared.result;  // a copy: the shared answer stays intact for the others
-  co_return out;
+  co_return shared_outcome{std::move(shared.result), std::move(refused)};
 }
 
 // Date/Boolean types of the form's fields, from its schema (cached; one operation per
@@ -70,12 +78,12 @@ awaitable<std::shared_ptr<const tr::field_type_map>> form_types(const gateway& g
   }
   if (program.empty() || form.empty()) co_return nullptr;
   const api_call schema_call{http::verb::get, "/services/v2/Programs/" + program + "/Forms/" + form + "/Schema", {}, {}, true};
-  api_outcome schema =
+  shared_outcome schema =
       co_await call_shared(g, st, schema_call, std::chrono::seconds(g.cfg->upstream.schema_cache_ttl_s), cache_name::schema);
-  if (schema.refused || schema.result.failure != upstream_failure::none ||
-      schema.result.response.result_int() / 100 != 2)
+  if (!schema.result || schema.result->failure != upstream_failure::none ||
+      schema.result->response.result_int() / 100 != 2)
     co_return nullptr;
-  auto types = tr::field_types_from_schema(schema.result.response.body());
+  auto types = tr::field_types_from_schema(schema.result->response.body());
   if (!types) co_return nullptr;
   co_return std::make_shared<const tr::field_type_map>(std::move(*types));
 }
@@ -85,14 +93,14 @@ bool uses_form_types(tr::method_id id) {
 }
 
 // 9. The answer, back in V1 shape.
-v1_response answer_v1(request_state& st, upstream_result& result, const tr::translate_context& ctx) {
+v1_response answer_v1(request_state& st, const upstream_result& result, const tr::translate_context& ctx) {
   const std::string& rid = st.rec.request_id;
   v1_response answer;
   if (st.route->response_body == tr::body_kind::binary) {
     answer = v1_response{result.response.result(), 11};
     answer.set("X-Request-Id", rid);
     for (const char* name : {"Content-Type", "Content-Disposition"}) copy_header(result.response, answer, name);
-    answer.body() = std::move(result.response.body());
+    answer.body() = result.response.body();  // attachments normally stream (streaming.cpp); this is the fallback
   } else if (st.route->response_body == tr::body_kind::none || result.response.body().empty()) {
     answer = v1_response{result.response.result(), 11};
     answer.set("X-Request-Id", rid);
@@ -152,11 +160,13 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
   // 5. The request body is checked and translated before anything goes upstream.
   const bool xml_body = st.route->request_body == tr::body_kind::xml &&
                         !(st.req.body().empty() && st.route->id == tr::method_id::Generic);
+  std::optional<tr::translated> request;
   if (xml_body) {
-    // Checked once without field types so bad XML costs no token or schema fetch; translated
-    // for real below, once the form's types are known.
+    // Translated without field types first, so bad XML costs no token or schema fetch; done
+    // again below only if the form's schema gives types.
     auto check = tr::v1_request_to_v2(st.route->id, st.req.body(), tr::translate_context{});
     if (!check) co_return *refuse(st, "bad_request_body", check.error().status, check.error().message);
+    request = std::move(*check);
   }
 
   if (auto answer = co_await obtain_token(g, st)) co_return std::move(*answer);
@@ -168,14 +178,17 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
 
   std::string body;
   std::vector<std::pair<std::string, std::string>> body_headers;
-  if (xml_body) {
-    auto translated = tr::v1_request_to_v2(st.route->id, st.req.body(), ctx);
-    if (!translated) co_return *refuse(st, "bad_request_body", translated.error().status, translated.error().message);
-    st.typing_fallbacks += translated->typing_fallbacks;
-    body = std::move(translated->body);
+  if (request) {
+    if (types) {
+      auto typed = tr::v1_request_to_v2(st.route->id, st.req.body(), ctx);
+      if (!typed) co_return *refuse(st, "bad_request_body", typed.error().status, typed.error().message);
+      request = std::move(*typed);
+    }
+    st.typing_fallbacks += request->typing_fallbacks;
+    body = std::move(request->body);
     body_headers.emplace_back("Content-Type", "application/json");
     // 7. Partial multi-instance writes: read the current values first (one more operation).
-    if (translated->needs_current_data) {
+    if (request->needs_current_data) {
       const api_call read_current{http::verb::get, st.v2_target, {}, {}, true};
       api_outcome current = co_await call_api(g, st, read_current);
       if (current.refused) co_return std::move(*current.refused);
@@ -200,12 +213,12 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
                           st.route->idempotent};
   const auto ttl = is_metadata_method(st.route->id) ? std::chrono::seconds(cfg.upstream.metadata_cache_ttl_s)
                                                     : std::chrono::seconds(0);
-  api_outcome outcome = co_await call_shared(g, st, the_call, ttl, cache_name::metadata);
+  shared_outcome outcome = co_await call_shared(g, st, the_call, ttl, cache_name::metadata);
   if (outcome.refused) {
     st.rec.note = "quota";
     co_return std::move(*outcome.refused);
   }
-  upstream_result& result = outcome.result;
+  const upstream_result& result = *outcome.result;
   if (result.failure != upstream_failure::none) {
     st.rec.note = "upstream_failure";
     co_return failure_answer(st, result, cfg.upstream.timeout_ms);
