@@ -86,6 +86,7 @@ std::size_t read_clients(const field& f, std::vector<client_config>& out,
           diag.add(user->path, user->line, "duplicate user (first at line " + std::to_string(first->second) + ")");
         }
         c.user = *name;
+        c.user_sha256 = sha256(*name);
       }
     }
     if (auto digest = read_password(m, base_dir, diag)) c.password_sha256 = *digest;

@@ -57,6 +57,7 @@ struct admin_config {
 
 struct client_config {
   std::string user;
+  std::array<unsigned char, 32> user_sha256{};      // computed on load: compared per request without rehashing
   std::array<unsigned char, 32> password_sha256{};  // plain passwords are hashed on load
   std::string client_id;
   std::string client_secret;

@@ -77,8 +77,7 @@ std::optional<identity> authenticate(const config::config& cfg, const basic_cred
   const config::client_config* found = nullptr;
   for (const auto& client : cfg.clients) {
     // Compare digests of both fields for every entry: equal work whatever matches.
-    const auto entry_user_digest = config::sha256(client.user);
-    bool user_ok = CRYPTO_memcmp(entry_user_digest.data(), user_digest.data(), 32) == 0;
+    bool user_ok = CRYPTO_memcmp(client.user_sha256.data(), user_digest.data(), 32) == 0;
     bool password_ok = CRYPTO_memcmp(client.password_sha256.data(), password_digest.data(), 32) == 0;
     if (user_ok && password_ok && found == nullptr) found = &client;
   }

@@ -72,6 +72,7 @@ log:
   REQUIRE(c.clients.size() == 2);
   CHECK(c.clients[0].user == "alice");
   CHECK(c.clients[0].password_sha256 == sha256("s3cret"));
+  CHECK(c.clients[0].user_sha256 == sha256(c.clients[0].user));
   CHECK(c.clients[0].client_id == "alice-id");
   CHECK(c.clients[0].client_secret == "alice-secret");
   CHECK(c.clients[0].api_key == std::optional<std::string>("alice-key"));

@@ -10,12 +10,14 @@ config::config two_clients() {
   config::config cfg;
   config::client_config a;
   a.user = "legacy-user";
+  a.user_sha256 = config::sha256("legacy-user");
   a.password_sha256 = config::sha256("s3cret");
   a.client_id = "abc";
   a.client_secret = "xyz";
   a.api_key = "KEY";
   config::client_config b;
   b.user = "admin-user";
+  b.user_sha256 = config::sha256("admin-user");
   b.password_sha256 = config::sha256("adm1n");
   b.client_id = "adm";
   b.client_secret = "adm-secret";
