@@ -362,8 +362,6 @@ std::uint16_t http_server::bound_port() const {
   return ec ? 0 : ep.port();
 }
 
-std::size_t http_server::open_connections() const { return impl_->open_; }
-
 std::size_t http_server::active_requests() const { return impl_->active_; }
 
 }  // namespace pcbridge::proxy

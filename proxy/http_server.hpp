@@ -99,7 +99,6 @@ class http_server {
   void drain();
   void stop();
   std::uint16_t bound_port() const;
-  std::size_t open_connections() const;
   // Requests read and not yet answered in full (a drain waits for zero).
   std::size_t active_requests() const;
 

@@ -46,7 +46,6 @@ class pipeline {
 
   // A reloaded configuration: requests already running keep the one they started with.
   void reconfigure(gateway g) { g_ = std::move(g); }
-  const gateway& current() const { return g_; }
   std::size_t in_flight() const { return *in_flight_; }
 
  private:

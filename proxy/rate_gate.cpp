@@ -17,7 +17,6 @@ struct rate_gate::key_state {
   std::deque<std::shared_ptr<waiter>> queue;
   asio::steady_timer wakeup;  // the dispatcher sleeps on it until the backend's next slot
   bool dispatching = false;
-  std::uint64_t admitted = 0;
 };
 
 rate_gate::rate_gate(asio::any_io_executor executor, rate_gate_options options, pacing_backend& backend)
@@ -53,10 +52,7 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
     if (k.queue.empty() && !k.dispatching) {
       // Fast path: nobody waiting and the backend has a slot now.
       auto wait = co_await backend_.try_start(api_key);
-      if (wait.count() == 0) {
-        ++state_for(api_key).admitted;
-        co_return result;
-      }
+      if (wait.count() == 0) co_return result;
       head_wait = wait;
       head_wait_exact = true;
     } else if (k.dispatching) {
@@ -131,7 +127,6 @@ awaitable<void> rate_gate::dispatch(std::string api_key) {
     auto w = after.queue.front();
     after.queue.pop_front();
     queue_changed(api_key, after.queue.size());
-    ++after.admitted;
     w->released = true;
     w->timer.cancel();
   }
@@ -140,22 +135,6 @@ awaitable<void> rate_gate::dispatch(std::string api_key) {
 
 awaitable<void> rate_gate::pause(const std::string& api_key, std::chrono::milliseconds duration) {
   co_await backend_.pause(api_key, duration);
-}
-
-std::uint64_t rate_gate::admitted(const std::string& api_key) const {
-  auto it = keys_.find(api_key);
-  return it == keys_.end() ? 0 : it->second->admitted;
-}
-
-std::size_t rate_gate::queued(const std::string& api_key) const {
-  auto it = keys_.find(api_key);
-  return it == keys_.end() ? 0 : it->second->queue.size();
-}
-
-std::size_t rate_gate::queued_total() const {
-  std::size_t n = 0;
-  for (const auto& [key, state] : keys_) n += state->queue.size();
-  return n;
 }
 
 }  // namespace pcbridge::proxy

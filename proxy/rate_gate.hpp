@@ -61,9 +61,6 @@ class rate_gate {
     on_queue_change_ = std::move(hook);
   }
 
-  std::uint64_t admitted(const std::string& api_key) const;
-  std::size_t queued(const std::string& api_key) const;
-  std::size_t queued_total() const;
   const rate_gate_options& options() const { return options_; }
 
  private:

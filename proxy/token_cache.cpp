@@ -64,7 +64,6 @@ awaitable<token_lookup> token_cache::get(const token_credentials& creds) {
 }
 
 awaitable<void> token_cache::run_fetch(std::string key, token_credentials creds) {
-  ++fetches_;
   fetched_token result = co_await fetch_(creds);
   entry& e = entries_[key];
   e.fetching = false;

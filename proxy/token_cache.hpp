@@ -61,7 +61,6 @@ class token_cache {
   bool invalidate(const token_credentials& creds, const std::string& rejected_token);
   static constexpr std::chrono::seconds forced_refresh_interval{10};
 
-  std::uint64_t fetch_count() const { return fetches_; }
   // Called after every fetch with its result (metrics).
   void on_fetch(std::function<void(bool ok)> hook) { on_fetch_ = std::move(hook); }
   // True when every one of `creds` has a token that is valid now (readiness).
@@ -95,7 +94,6 @@ class token_cache {
   std::map<std::string, entry> entries_;
   std::function<void(bool)> on_fetch_;
   static constexpr std::chrono::seconds max_backoff{30};
-  std::uint64_t fetches_ = 0;
   std::uint64_t failures_ = 0;
 };
 
