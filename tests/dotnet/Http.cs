@@ -13,7 +13,10 @@ using System.Xml.Serialization;
 namespace LegacyClient {
 
 public class Reply {
-  public int Status;                 // HTTP status
+  public string Call = "";           // "METHOD path"
+  public int Number;                 // the X-Client-Call header of its requests (1, 2, ...)
+  public string Authorization = "";  // what its client sends once challenged
+  public int Status;                 // HTTP status; 0 while (or when never) answered
   public bool Threw;                 // GetResponse threw a WebException (any non-2xx does)
   public WebExceptionStatus ExceptionStatus;
   public string ContentType = "";
@@ -28,7 +31,8 @@ public class V1Client {
   readonly NetworkCredential credential_;
   readonly string api_key_;
 
-  public static int Calls;  // every Send, for the wire check (each call is challenged once)
+  public static int Calls;  // every Send, numbered in X-Client-Call for the wire check
+  public static readonly List<Reply> Replies = new List<Reply>();  // every call, in order
 
   public V1Client(string baseUrl, string user, string password, string apiKey) {
     base_ = baseUrl.TrimEnd('/');
@@ -46,11 +50,15 @@ public class V1Client {
   // One call. `path` is appended to the base as given (the caller encodes query values).
   public Reply Send(string method, string path, byte[] body = null, string contentType = null,
                     IDictionary<string, string> headers = null) {
-    Calls++;
+    int number = ++Calls;
+    var reply = new Reply { Call = method + " " + path, Number = number, Authorization = Authorization };
+    Replies.Add(reply);
     var request = (HttpWebRequest)WebRequest.Create(base_ + path);
     request.Method = method;
     request.Credentials = credential_;
     request.Headers.Add("X-ApiKey", api_key_);
+    // Only so the relay's recording can be matched to calls; pcbridge ignores it.
+    request.Headers.Add("X-Client-Call", number.ToString());
     request.Timeout = 30000;           // bounded: a stalled answer fails the step
     request.ReadWriteTimeout = 30000;
     if (headers != null)
@@ -61,7 +69,7 @@ public class V1Client {
       request.ContentLength = bytes.Length;
       using (var s = request.GetRequestStream()) s.Write(bytes, 0, bytes.Length);
     }
-    var reply = new Reply();
+
     HttpWebResponse response;
     try {
       response = (HttpWebResponse)request.GetResponse();
