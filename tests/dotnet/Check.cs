@@ -66,10 +66,10 @@ public static class Check {
     string reason;
     if (known_.TryGetValue(step_, out reason)) {
       Skipped++;
-      Console.WriteLine("   SKIP (known: " + reason + ") " + what + (detail.Length > 0 ? ": " + detail : ""));
+      Console.WriteLine("   SKIP (known: " + reason + ") [" + step_ + "] " + what + (detail.Length > 0 ? ": " + detail : ""));
     } else {
       Failed++;
-      Console.WriteLine("   FAIL " + what + (detail.Length > 0 ? ": " + detail : ""));
+      Console.WriteLine("   FAIL [" + step_ + "] " + what + (detail.Length > 0 ? ": " + detail : ""));
     }
   }
 

@@ -23,7 +23,14 @@ public partial class Workflow {
   static string DataPath(string project) { return P + "/Projects/" + project + "/Forms/" + FormId + "/Data"; }
 
   void CreateNewProject() {
-    var r = Ok<NewProjectResponse>("CreateNewProject", user_.Post(P + "/NewProject"));
+    var reply = user_.Post(P + "/NewProject");
+    NewProjectResponse r;
+    try {
+      r = Ok<NewProjectResponse>("CreateNewProject", reply);
+    } catch (StepFailure) {
+      if (reply.Status == 200) FindCreatedProject();
+      throw;
+    }
     var p = Check.NotNull("NewProjectResponse.Project", r.Project);
     Check.True("ProjectId present", !string.IsNullOrEmpty(p.ProjectId), "empty");
     project_ = p.ProjectId;
@@ -36,6 +43,23 @@ public partial class Workflow {
     var f = Check.NotNull("Form " + FormId, p.Forms.FirstOrDefault(x => x.FormId == FormId));
     Check.Equal("Form Title", "Interconnection Application", f.Title);
     CheckOpenIn(f, "Form " + FormId);
+  }
+
+  // The project was created but its answer could not be read: find it as a polling client
+  // would (the one project changed since the first poll), so that the later steps still test
+  // their own methods. This step stays failed.
+  void FindCreatedProject() {
+    if (first_poll_ == null) return;
+    var r = user_.Get(P + "/Projects?changed_since=" + Uri.EscapeDataString(first_poll_.Value.ToString("o")));
+    if (r.Status != 200) return;
+    try {
+      var list = Xml.Read<ProjectsResponse>(r);
+      if (list.Projects != null && list.Projects.Length == 1) {
+        project_ = list.Projects[0].ProjectId;
+        Console.WriteLine("   note: continuing with project " + project_ + ", found by polling GetProjects");
+      }
+    } catch (StepFailure) {
+    }
   }
 
   static RequestDataField Field(string id, string name, string value, int? instance = null) {
@@ -91,20 +115,24 @@ public partial class Workflow {
         Field("DF3DATES0003", "Install dates", new DateTime(2024, 11, 4).ToString(new CultureInfo("en-US")), 0));
     Check.Equal("sent Inspection date", "10/29/2024 00:00:00", request.Project.DataFields[0].Value);
     Check.Equal("sent Install dates[0]", "11/4/2024 12:00:00 AM", request.Project.DataFields[1].Value);
-    var r = Ok<ProjectDataSetResponse>("SetProjectData (.NET dates)", user_.PostXml(DataPath(Project()), request));
-    // Accepted: from now on the draft holds these (a refused write changed nothing).
-    foreach (var e in expected_) {
-      if (e.Id == "DF5INSPDATE5") e.Value = "10/29/2024";
-      if (e.Id == "DF3DATES0003" && e.Instance == 0) e.Value = "11/04/2024";
+    var reply = user_.PostXml(DataPath(Project()), request);
+    if (reply.Status == 200) {  // accepted: the draft holds these now (a refused write changed nothing)
+      foreach (var e in expected_) {
+        if (e.Id == "DF5INSPDATE5") e.Value = "10/29/2024";
+        if (e.Id == "DF3DATES0003" && e.Instance == 0) e.Value = "11/04/2024";
+      }
     }
+    var r = Ok<ProjectDataSetResponse>("SetProjectData (.NET dates)", reply);
     CheckDataProject("SetProjectData (.NET dates)", Check.NotNull("ProjectDataSetResponse.Project", r.Project), "Unsubmitted", Unsubmitted);
   }
 
   // V1 addressed instances one by one: writing instance 1 alone keeps instance 0 (mapping.md §5).
   void SetOneInstance() {
     var request = Request(Field("DF3DATES0003", "Install dates", "12/24/2024", 1));
-    var r = Ok<ProjectDataSetResponse>("SetProjectData (instance 1 only)", user_.PostXml(DataPath(Project()), request));
-    foreach (var e in expected_.Where(e => e.Id == "DF3DATES0003" && e.Instance == 1)) e.Value = "12/24/2024";
+    var reply = user_.PostXml(DataPath(Project()), request);
+    if (reply.Status == 200)
+      foreach (var e in expected_.Where(e => e.Id == "DF3DATES0003" && e.Instance == 1)) e.Value = "12/24/2024";
+    var r = Ok<ProjectDataSetResponse>("SetProjectData (instance 1 only)", reply);
     CheckDataProject("SetProjectData (instance 1 only)", Check.NotNull("ProjectDataSetResponse.Project", r.Project), "Unsubmitted", Unsubmitted);
   }
 
