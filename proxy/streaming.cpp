@@ -107,7 +107,9 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
 
     const auto fail = [&](upstream_stream& s, bool body_sent) {
       upstream_result r;
-      r.failure = s.timed_out ? upstream_failure::timeout : upstream_failure::broken;
+      r.failure = s.timed_out ? upstream_failure::timeout
+                  : s.bad_status ? upstream_failure::bad_status
+                                 : upstream_failure::broken;
       r.may_have_been_sent = body_sent;
       r.detail = s.detail;
       g.stats->observe_upstream(st.rec.v1_method, metrics::no_answer, std::chrono::steady_clock::now() - sent_at);

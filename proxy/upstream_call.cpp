@@ -152,7 +152,9 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
 }
 
 v1_response failure_answer(const request_state& st, const upstream_result& r, int timeout_ms) {
-  const bool idempotent = st.native_v2 ? st.req.method() == http::verb::get : st.route->idempotent;
+  // HEAD is a read like GET (native V2 passes it through; V1 routes carry their own flag).
+  const bool idempotent = st.native_v2 ? st.req.method() == http::verb::get || st.req.method() == http::verb::head
+                                       : st.route->idempotent;
   const bool unknown_write = !idempotent && r.may_have_been_sent;
   switch (r.failure) {
     case upstream_failure::timeout:
@@ -162,6 +164,8 @@ v1_response failure_answer(const request_state& st, const upstream_result& r, in
       return error_for(st, 502, "upstream answer is larger than upstream.max_response_bytes");
     case upstream_failure::connect:
       return error_for(st, 502, "upstream unreachable: " + r.detail);
+    case upstream_failure::bad_status:
+      return error_for(st, 502, r.detail + "." + (unknown_write ? write_outcome_note(st) : ""));
     case upstream_failure::broken:
     case upstream_failure::none:
       break;

@@ -14,6 +14,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <openssl/ssl.h>
 
+#include <poll.h>
+
 #include <limits>
 
 namespace pcbridge::proxy {
@@ -37,39 +39,61 @@ struct upstream_client::connection_handle {
 
 namespace {
 
-upstream_failure classify(const beast::error_code& ec) {
-  if (ec == beast::error::timeout) return upstream_failure::timeout;
-  if (ec == http::error::body_limit || ec == http::error::header_limit) return upstream_failure::too_large;
-  return upstream_failure::broken;
+std::string status_refusal(int status) {
+  std::string why;
+  if (status == 101) why = " (a protocol switch)";
+  else if (status / 100 == 1) why = " (an interim answer pcbridge does not expect)";
+  else if (status / 100 == 3) why = " (pcbridge does not follow redirects)";
+  else why = " (not an HTTP status pcbridge knows)";
+  return "upstream answered with HTTP status " + std::to_string(status) + why + ", which pcbridge does not pass on";
 }
 
-// One request/response on an open connection. `received_any` tells a stale pooled
-// connection (closed before answering a byte) apart from a failure mid-answer.
-template <class Stream>
-awaitable<upstream_result> exchange(Stream& stream, beast::flat_buffer& buffer,
-                                    http::request<http::string_body>& req, std::size_t limit,
-                                    bool& received_any) {
+struct exchange_outcome {
   upstream_result result;
-  received_any = false;
+  bool received_any = false;  // tells a stale pooled connection (closed before answering) apart
+  bool reusable = false;
+};
+
+// One request/response on an open connection.
+template <class Stream>
+awaitable<exchange_outcome> exchange(Stream& stream, beast::flat_buffer& buffer,
+                                     http::request<http::string_body>& req, std::size_t limit) {
+  exchange_outcome out;
   auto [wec, written] = co_await http::async_write(stream, req, use_tuple);
-  result.may_have_been_sent = written > 0 || !wec;
+  out.result.may_have_been_sent = written > 0 || !wec;
   if (wec) {
-    result.failure = classify(wec);
-    result.detail = "sending request: " + wec.message();
-    co_return result;
+    out.result.failure = wec == beast::error::timeout ? upstream_failure::timeout : upstream_failure::broken;
+    out.result.detail = "sending request: " + wec.message();
+    co_return out;
   }
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(limit);
-  parser.header_limit(64 * 1024);
-  auto [rec, read] = co_await http::async_read(stream, buffer, parser, use_tuple);
-  received_any = read > 0 || buffer.size() > 0;
-  if (rec) {
-    result.failure = classify(rec);
-    result.detail = "reading answer: " + rec.message();
-    co_return result;
+  answer_options options;
+  options.head_request = req.method() == http::verb::head;
+  options.body_limit = limit;
+  framed_answer answer = co_await read_answer(stream, buffer, options);
+  out.received_any = answer.framing.received_any;
+  if (answer.framing.failure != upstream_failure::none) {
+    out.result.failure = answer.framing.failure;
+    out.result.detail = std::move(answer.framing.detail);
+    co_return out;
   }
-  result.response = parser.release();
-  co_return result;
+  out.reusable = answer.framing.reusable;
+  out.result.response = std::move(answer.response);
+  if (const int status = out.result.response.result_int(); !passable_status(status)) {
+    out.result.failure = upstream_failure::bad_status;
+    out.result.detail = status_refusal(status);
+  }
+  co_return out;
+}
+
+// Whether an idle connection is still quiet: nothing buffered, nothing readable and not
+// closed by the server. Whatever it would read first is not the answer to a new request.
+bool still_quiet(upstream_client::connection& c) {
+  if (c.buffer.size() > 0) return false;
+  if (c.secure && SSL_pending(c.secure->native_handle()) > 0) return false;
+  auto& socket = c.lowest().socket();
+  if (!socket.is_open()) return false;
+  pollfd p{socket.native_handle(), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
 }
 
 template <class Stream>
@@ -116,28 +140,41 @@ class stream_on final : public upstream_stream {
     co_return ok(ec, "finishing request body");
   }
 
+  // Interim answers skipped, HEAD honoured: upstream_framing.hpp. This connection is never
+  // pooled, so reuse does not matter here.
   awaitable<std::optional<http::response_header<>>> read_head() override {
-    parser_.body_limit(std::numeric_limits<std::uint64_t>::max());
-    parser_.header_limit(64 * 1024);
+    answer_options options;
+    options.head_request = request_ && request_->method() == http::verb::head;
+    options.body_limit = std::numeric_limits<std::uint64_t>::max();
     arm();
-    auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser_, use_tuple);
-    if (!ok(ec, "reading answer head")) co_return std::nullopt;
-    co_return parser_.get().base();
+    answer_framing framing = co_await read_answer_head(stream_, buffer_, parser_, options);
+    if (framing.failure != upstream_failure::none) {
+      timed_out = framing.failure == upstream_failure::timeout;
+      detail = std::move(framing.detail);
+      co_return std::nullopt;
+    }
+    if (const int status = parser_->get().result_int(); !passable_status(status)) {
+      bad_status = true;
+      detail = status_refusal(status);
+      co_return std::nullopt;
+    }
+    co_return parser_->get().base();
   }
 
   awaitable<std::optional<std::size_t>> read_body(std::span<char> into) override {
-    if (parser_.is_done() || into.empty()) co_return std::size_t{0};
-    parser_.get().body().data = into.data();
-    parser_.get().body().size = into.size();
+    if (!parser_ || parser_->is_done() || into.empty()) co_return std::size_t{0};
+    parser_->get().body().data = into.data();
+    parser_->get().body().size = into.size();
     arm();
-    auto [ec, n] = co_await http::async_read(stream_, buffer_, parser_, use_tuple);
+    auto [ec, n] = co_await http::async_read(stream_, buffer_, *parser_, use_tuple);
     if (ec == http::error::need_buffer) ec = {};
     if (!ok(ec, "reading answer body")) co_return std::nullopt;
-    co_return into.size() - parser_.get().body().size;
+    co_return into.size() - parser_->get().body().size;
   }
 
   std::optional<std::uint64_t> content_length() const override {
-    auto length = parser_.content_length();
+    if (!parser_) return std::nullopt;
+    auto length = parser_->content_length();
     if (!length) return std::nullopt;
     return *length;
   }
@@ -157,7 +194,7 @@ class stream_on final : public upstream_stream {
   std::chrono::milliseconds step_;
   std::optional<http::request<http::buffer_body>> request_;
   std::optional<http::request_serializer<http::buffer_body>> serializer_;
-  http::response_parser<http::buffer_body> parser_;
+  std::optional<http::response_parser<http::buffer_body>> parser_;
 };
 
 }  // namespace
@@ -191,6 +228,35 @@ upstream_client::upstream_client(asio::any_io_executor executor, std::string ca_
 }
 
 upstream_client::~upstream_client() = default;
+
+std::unique_ptr<upstream_client::connection> upstream_client::take_idle(const std::string& key) {
+  auto it = idle_.find(key);
+  if (it == idle_.end()) return nullptr;
+  while (!it->second.empty()) {
+    std::unique_ptr<connection> conn = std::move(it->second.back());
+    it->second.pop_back();
+    boost::system::error_code ignored;
+    conn->lowest().socket().cancel(ignored);  // ends its idle watch
+    if (still_quiet(*conn)) return conn;
+  }
+  return nullptr;
+}
+
+void upstream_client::park(const std::string& key, std::unique_ptr<connection> conn) {
+  auto& pool = idle_[key];
+  if (pool.size() >= max_idle_per_endpoint) return;
+  conn->lowest().expires_never();
+  connection* parked = conn.get();
+  pool.push_back(std::move(conn));
+  // Readable while idle: unsolicited bytes or the server's close. Either way it is done.
+  parked->lowest().socket().async_wait(
+      tcp::socket::wait_read, [this, key, parked, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+        if (ec == asio::error::operation_aborted || alive.expired()) return;
+        auto it = idle_.find(key);
+        if (it == idle_.end()) return;
+        std::erase_if(it->second, [parked](const std::unique_ptr<connection>& c) { return c.get() == parked; });
+      });
+}
 
 awaitable<std::unique_ptr<upstream_client::connection>> upstream_client::connect(
     const endpoint& to, clock_type::time_point deadline, std::string& detail) {
@@ -245,13 +311,8 @@ awaitable<upstream_result> upstream_client::send(const endpoint& to, upstream_re
   // when the pooled one turns out to be closed before any answer byte arrived.
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::unique_ptr<connection> conn;
-    bool pooled = false;
-    auto& idle = idle_[key];
-    if (request.idempotent && attempt == 0 && !idle.empty()) {
-      conn = std::move(idle.back());
-      idle.pop_back();
-      pooled = true;
-    }
+    if (request.idempotent && attempt == 0) conn = take_idle(key);
+    const bool pooled = conn != nullptr;
     if (!conn) {
       std::string detail;
       conn = co_await connect(to, deadline, detail);
@@ -263,24 +324,16 @@ awaitable<upstream_result> upstream_client::send(const endpoint& to, upstream_re
       }
     }
     conn->lowest().expires_at(deadline);
-    bool received_any = false;
     // Plain if/else: GCC 12 miscompiles co_await inside a conditional expression.
-    upstream_result result;
+    exchange_outcome out;
     if (conn->plain) {
-      result = co_await exchange(*conn->plain, conn->buffer, req, max_response_bytes_, received_any);
+      out = co_await exchange(*conn->plain, conn->buffer, req, max_response_bytes_);
     } else {
-      result = co_await exchange(*conn->secure, conn->buffer, req, max_response_bytes_, received_any);
+      out = co_await exchange(*conn->secure, conn->buffer, req, max_response_bytes_);
     }
-    if (result.failure == upstream_failure::none) {
-      if (result.response.keep_alive()) {
-        conn->lowest().expires_never();
-        auto& pool = idle_[key];
-        if (pool.size() < max_idle_per_endpoint) pool.push_back(std::move(conn));
-      }
-      co_return result;
-    }
-    if (pooled && result.failure == upstream_failure::broken && !received_any) continue;
-    co_return result;
+    if (out.reusable) park(key, std::move(conn));  // otherwise closed here
+    if (pooled && out.result.failure == upstream_failure::broken && !out.received_any) continue;
+    co_return std::move(out.result);
   }
   upstream_result failed;
   failed.failure = upstream_failure::broken;

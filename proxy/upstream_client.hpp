@@ -3,6 +3,10 @@
 // SNI, peer and host-name verification), keep-alive connection reuse, one deadline per
 // exchange. Retry policy lives with the caller; this class only reports whether the
 // request may have reached the server.
+// A connection is pooled only after an exchange upstream_framing.hpp calls reusable, and
+// is dropped if it becomes readable while idle (unsolicited bytes or a close): the next
+// request on it must read its own answer, never the rest of someone else's.
+// Statuses a V1 client may not see (passable_status) come back as bad_status.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/http/message.hpp>
@@ -20,6 +24,7 @@
 
 #include "proxy/coro.hpp"
 #include "proxy/endpoint.hpp"
+#include "proxy/upstream_framing.hpp"
 
 namespace pcbridge::proxy {
 
@@ -34,14 +39,6 @@ struct upstream_request {
   // server has just closed would make the outcome of a write unknowable.
   bool idempotent = true;
   std::chrono::milliseconds timeout{30000};
-};
-
-enum class upstream_failure {
-  none,
-  connect,       // resolve/connect/TLS handshake failed: the request was not sent
-  timeout,       // the deadline passed
-  broken,        // connection failed during the exchange
-  too_large,     // answer above the response size limit
 };
 
 struct upstream_result {
@@ -67,6 +64,7 @@ class upstream_stream {
   // Answer body length when the upstream declared one.
   virtual std::optional<std::uint64_t> content_length() const = 0;
   bool timed_out = false;
+  bool bad_status = false;  // read_head failed on a status pcbridge does not pass on
   std::string detail;  // what failed, safe to log
 };
 
@@ -89,6 +87,9 @@ class upstream_client {
   struct connection_handle;  // keeps a streamed exchange's connection alive
 
  private:
+  // A pooled connection still fit to carry a request, or null.
+  std::unique_ptr<connection> take_idle(const std::string& key);
+  void park(const std::string& key, std::unique_ptr<connection> conn);
   awaitable<std::unique_ptr<connection>> connect(const endpoint& to, std::chrono::steady_clock::time_point deadline,
                                                  std::string& detail);
 
@@ -96,6 +97,7 @@ class upstream_client {
   std::unique_ptr<asio::ssl::context> tls_;
   std::size_t max_response_bytes_;
   std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // idle watches outliving this client do nothing
 };
 
 }  // namespace pcbridge::proxy
