@@ -1,0 +1,242 @@
+// SetProjectData: V1 DataField elements -> V2 DataFields, grouping multi-instance fields and
+// merging a partial instance write with the current data (mapping.md §5).
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "translators/json_reader.hpp"
+#include "translators/v1_xml_jobs.hpp"
+#include "translators/value_format.hpp"
+
+namespace pcbridge::translators::v1_xml {
+
+namespace {
+
+namespace vf = value_format;
+
+// Highest Instance index a request may name: a partial write extends the current list up to it.
+constexpr long max_instance_index = 9999;
+
+// A data-field value in a request, typed through the schema or by pattern (mapping.md §3).
+// False (with `error`) when a Date field's value is not a date.
+bool convert_value(method_id m, std::string_view field, std::string& value, const translate_context& ctx,
+                   int& fallbacks, failure& error) {
+  const std::optional<value_type> type = ctx.types ? ctx.types->find(field) : std::nullopt;
+  if (type) {
+    switch (*type) {
+      case value_type::date: {
+        if (trim(value).empty()) {
+          value.clear();
+          return true;
+        }
+        const auto d = vf::parse_v1_date(trim(value));
+        if (!d) {
+          error = bad_request(m, "DataField " + std::string(field) + ": \"" + value +
+                                     "\" is not a date (expected MM/dd/yyyy, M/d/yyyy or yyyy-MM-dd)");
+          return false;
+        }
+        value = vf::format_v2_date(*d);
+        return true;
+      }
+      case value_type::boolean:
+        if (auto b = vf::parse_v1_boolean(value)) value.assign(*b);
+        return true;
+      case value_type::text: return true;
+    }
+    return true;
+  }
+  // No schema: exact V1 patterns only.
+  if (value.find('/') != std::string::npos && !vf::is_v2_date(value)) {
+    if (auto d = vf::parse_v1_date(value)) {
+      value = vf::format_v2_date(*d);
+      ++fallbacks;
+    }
+  } else if (value == "True" || value == "False") {
+    value = value == "True" ? "true" : "false";
+    ++fallbacks;
+  }
+  return true;
+}
+
+std::optional<long> parse_index(std::string_view s) {
+  s = trim(s);
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  long v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+struct instance_value {
+  long index = 0;
+  std::string value;
+};
+
+struct field_group {
+  std::string id;
+  bool multi = false;
+  std::optional<std::string> value;        // single-instance fields
+  std::vector<instance_value> instances;   // multi-instance fields, sorted by index
+  bool complete = true;                    // indexes are exactly 0..n-1
+  std::vector<std::string> whole;          // the list to send
+};
+
+// The current Values of `id` in a V2 data answer; 502 when the answer is not one.
+outcome<std::vector<std::string>> current_values(method_id m, const nlohmann::json& current, const std::string& id) {
+  std::vector<std::string> list;
+  if (!current.is_object()) return bad_answer(m, "(root)", "is not an object");
+  const auto project = current.find("Project");
+  if (project == current.end() || project->is_null()) return list;
+  if (!project->is_object()) return bad_answer(m, "Project", "is not an object");
+  const auto fields = project->find("DataFields");
+  if (fields == project->end() || fields->is_null()) return list;
+  if (!fields->is_array()) return bad_answer(m, "Project.DataFields", "is not an array");
+  for (std::size_t i = 0; i < fields->size(); ++i) {
+    const auto& f = (*fields)[i];
+    if (!f.is_object()) continue;
+    auto matches = [&](const char* member) {
+      const auto it = f.find(member);
+      return it != f.end() && it->is_string() && it->get_ref<const std::string&>() == id;
+    };
+    if (!matches("DataFieldId") && !matches("CustomId")) continue;
+    const auto values = f.find("Values");
+    if (values != f.end() && values->is_array()) {
+      for (std::size_t j = 0; j < values->size(); ++j) {
+        const auto& v = (*values)[j];
+        if (v.is_string()) list.push_back(v.get<std::string>());
+        else if (v.is_null()) list.emplace_back();
+        else if (v.is_number() || v.is_boolean()) list.push_back(v.dump());
+        else {
+          return bad_answer(m, "Project.DataFields[" + std::to_string(i) + "].Values[" + std::to_string(j) + "]",
+                            "is not a string");
+        }
+      }
+    } else if (const auto value = f.find("Value"); value != f.end() && value->is_string()) {
+      list.push_back(value->get<std::string>());
+    }
+    return list;
+  }
+  return list;
+}
+
+}  // namespace
+
+outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::optional<std::string_view> current,
+                                     const translate_context& ctx) {
+  const pugi::xml_node project = child_named(root, "Project");
+  if (!project) return bad_request(m, "request has no Project element");
+  translated result;
+  failure error;
+  std::vector<field_group> groups;
+  std::map<std::string, std::size_t, std::less<>> multi_by_id;
+  std::vector<std::string> single_ids;
+  int position = 0;
+  for (pugi::xml_node df = first_element(child_named(project, "DataFields")); df; df = next_element(df)) {
+    if (local_name(df.name()) != "DataField") continue;
+    ++position;
+    std::optional<std::string> id = field_of(df, "DataFieldId");
+    if (!id || trim(*id).empty()) return bad_request(m, "DataField #" + std::to_string(position) + " has no DataFieldId");
+    id = std::string(trim(*id));
+    std::optional<std::string> value = field_of(df, "Value");
+    std::optional<std::string> index_text = field_of(df, "Instance");
+    if (!index_text) index_text = field_of(df, "InstanceId");
+    if (value && !convert_value(m, *id, *value, ctx, result.typing_fallbacks, error)) return error;
+
+    if (!index_text) {
+      if (multi_by_id.contains(*id)) {
+        return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
+      }
+      single_ids.push_back(*id);
+      groups.push_back(field_group{*id, false, std::move(value), {}, true, {}});
+      continue;
+    }
+    const std::optional<long> index = parse_index(*index_text);
+    if (!index || *index > max_instance_index) {
+      return bad_request(m, "DataField " + *id + ": instance index \"" + *index_text +
+                                "\" is not an integer from 0 to " + std::to_string(max_instance_index));
+    }
+    if (std::find(single_ids.begin(), single_ids.end(), *id) != single_ids.end()) {
+      return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
+    }
+    auto [it, added] = multi_by_id.try_emplace(*id, groups.size());
+    if (added) groups.push_back(field_group{*id, true, std::nullopt, {}, true, {}});
+    groups[it->second].instances.push_back(instance_value{*index, value.value_or(std::string())});
+  }
+
+  bool partial = false;
+  for (auto& g : groups) {
+    if (!g.multi) continue;
+    std::stable_sort(g.instances.begin(), g.instances.end(),
+                     [](const instance_value& a, const instance_value& b) { return a.index < b.index; });
+    for (std::size_t i = 0; i + 1 < g.instances.size(); ++i) {
+      if (g.instances[i].index == g.instances[i + 1].index) {
+        return bad_request(m, "DataField " + g.id + " has instance " + std::to_string(g.instances[i].index) +
+                                  " more than once");
+      }
+    }
+    g.complete = g.instances.back().index == static_cast<long>(g.instances.size()) - 1;
+    if (g.complete) {
+      for (auto& inst : g.instances) g.whole.push_back(std::move(inst.value));
+    } else {
+      partial = true;
+    }
+  }
+
+  if (partial) {
+    if (!current) {
+      result.needs_current_data = true;
+      return result;
+    }
+    json::reader check(*current);
+    if (!check.skip_value(0) || !check.finish()) {
+      return bad_answer(m, "(root)", std::string("invalid JSON: ") + check.problem() + " at offset " +
+                                         std::to_string(check.offset()));
+    }
+    const nlohmann::json doc = nlohmann::json::parse(*current, nullptr, false);
+    if (doc.is_discarded()) return bad_answer(m, "(root)", "invalid JSON");
+    for (auto& g : groups) {
+      if (!g.multi || g.complete) continue;
+      auto base = current_values(m, doc, g.id);
+      if (!base) return base.error();
+      g.whole = std::move(*base);
+      for (auto& inst : g.instances) {
+        const auto i = static_cast<std::size_t>(inst.index);
+        if (g.whole.size() <= i) g.whole.resize(i + 1);
+        g.whole[i] = std::move(inst.value);
+      }
+    }
+  }
+
+  std::string& out = result.body;
+  out.reserve(64 + groups.size() * 48);
+  out += R"({"Project":{"DataFields":[)";
+  bool first = true;
+  for (const auto& g : groups) {
+    if (!first) out += ',';
+    first = false;
+    out += R"({"DataFieldId":)";
+    vf::append_json_string(out, g.id);
+    if (g.multi) {
+      out += R"(,"Values":[)";
+      for (std::size_t i = 0; i < g.whole.size(); ++i) {
+        if (i) out += ',';
+        vf::append_json_string(out, g.whole[i]);
+      }
+      out += "]}";
+    } else if (g.value) {
+      out += R"(,"Value":)";
+      vf::append_json_string(out, *g.value);
+      out += '}';
+    } else {
+      out += R"(,"Value":null})";
+    }
+  }
+  out += "]}}";
+  return result;
+}
+
+}  // namespace pcbridge::translators::v1_xml

@@ -1,0 +1,102 @@
+// GetProjectsByNumber and GetProjectsByData request bodies (mapping.md §5).
+#include <optional>
+#include <string>
+
+#include "translators/v1_xml_jobs.hpp"
+#include "translators/value_format.hpp"
+
+namespace pcbridge::translators::v1_xml {
+
+namespace {
+
+namespace vf = value_format;
+
+// (I) mapping.md §5: GetProjectsByData keeps the V1 names in JSON; the status filter list is
+// "Status" (always an array) and DataFields is the array of Field objects.
+constexpr std::string_view by_data_status_filter = "FilterByCurrentStatuses";
+constexpr std::string_view by_data_status_list = "Status";
+constexpr std::string_view by_data_fields = "DataFields";
+constexpr std::string_view by_data_field = "Field";
+constexpr std::string_view by_data_content = "Content";
+constexpr std::string_view by_data_field_id = "Id";
+// (I) mapping.md §5: GetProjectsByNumber sends every ProjectNumber element's text.
+constexpr std::string_view by_number_element = "ProjectNumber";
+constexpr std::string_view by_number_member = "ProjectNumbers";
+
+void collect_project_numbers(pugi::xml_node n, ojson& list) {
+  // Iterative pre-order walk (depth is already bounded by load()).
+  const pugi::xml_node top = n;
+  while (n) {
+    if (local_name(n.name()) == by_number_element) {
+      const std::string text = text_content(n);
+      if (!trim(text).empty()) list.push_back(std::string(trim(text)));
+    }
+    if (pugi::xml_node c = first_element(n)) {
+      n = c;
+      continue;
+    }
+    while (n && n != top && !next_element(n)) n = n.parent();
+    if (!n || n == top) break;
+    n = next_element(n);
+  }
+}
+
+ojson as_array(ojson v) {
+  if (v.is_array()) return v;
+  if (v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty())) return ojson::array();
+  ojson list = ojson::array();
+  list.push_back(std::move(v));
+  return list;
+}
+
+}  // namespace
+
+outcome<translated> projects_by_number(pugi::xml_node root) {
+  ojson list = ojson::array();
+  collect_project_numbers(root, list);
+  ojson body = ojson::object();
+  body[std::string(by_number_member)] = std::move(list);
+  return translated{to_text(body)};
+}
+
+outcome<translated> projects_by_data(pugi::xml_node root, const translate_context& ctx) {
+  translated result;
+  ojson body = generic_object(root);
+  const std::string status_filter(by_data_status_filter);
+  if (body.contains(status_filter) && body[status_filter].is_object()) {
+    auto& filter = body[status_filter];
+    const std::string list(by_data_status_list);
+    filter[list] = as_array(filter.contains(list) ? filter[list] : ojson());
+  }
+  const std::string fields_key(by_data_fields);
+  if (body.contains(fields_key)) {
+    ojson fields = body[fields_key];
+    const std::string item(by_data_field);
+    ojson list = fields.is_object() && fields.contains(item) ? as_array(fields[item]) : as_array(fields);
+    for (auto& field : list) {
+      if (!field.is_object()) continue;
+      const std::string content_key(by_data_content);
+      if (!field.contains(content_key) || !field[content_key].is_string()) continue;
+      const std::string content = field[content_key].get<std::string>();
+      std::optional<value_type> type;
+      const std::string id_key(by_data_field_id);
+      if (ctx.types && field.contains(id_key) && field[id_key].is_string()) {
+        type = ctx.types->find(field[id_key].get<std::string>());
+      }
+      if (type && *type != value_type::date) continue;
+      const auto d = vf::parse_v1_date(trim(content));
+      if (!d) continue;
+      const std::string v2 = vf::format_v2_date(*d);
+      if (v2 != content) {
+        field[content_key] = v2;
+        if (!type) ++result.typing_fallbacks;
+      }
+    }
+    body[fields_key] = std::move(list);
+  }
+  result.body = to_text(body);
+  return result;
+}
+
+
+}  // namespace pcbridge::translators::v1_xml

@@ -1,0 +1,41 @@
+#pragma once
+// Reading V1 XML request bodies: parsing with the request limits, and the small node helpers
+// the per-method translators share. Internal to translators/ (v1_xml_*.cpp).
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+
+#include "translators/method.hpp"
+#include "translators/outcome.hpp"
+
+namespace pcbridge::translators::v1_xml {
+
+using ojson = nlohmann::ordered_json;
+
+// Compact JSON; never throws (strings are valid UTF-8 after load(), `replace` is a backstop).
+std::string to_text(const ojson& j);
+
+failure bad_request(method_id m, std::string_view what);
+failure bad_answer(method_id m, std::string_view path, std::string_view problem);
+
+std::string_view trim(std::string_view s);
+std::string_view local_name(std::string_view name);
+bool is_namespace_declaration(std::string_view attr);
+bool is_xsi(std::string_view attr);
+
+// Concatenated text and CDATA children of `n` (not descendants).
+std::string text_content(pugi::xml_node n);
+pugi::xml_node first_element(pugi::xml_node n);
+pugi::xml_node next_element(pugi::xml_node n);
+// First child element of `n` whose local name is `name`.
+pugi::xml_node child_named(pugi::xml_node n, std::string_view name);
+
+// A V1 value given as an attribute (V1 style) or as a child element's text (V2 style).
+std::optional<std::string> field_of(pugi::xml_node n, std::string_view name);
+
+// Parses the body and checks depth and the root's namespace (mapping.md §1).
+outcome<pugi::xml_node> load(method_id m, std::string_view xml, pugi::xml_document& doc);
+
+}  // namespace pcbridge::translators::v1_xml
