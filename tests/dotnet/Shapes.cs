@@ -249,6 +249,22 @@ public class HistoryStatus {
   [XmlIgnore] public bool TimestampSpecified;
 }
 
+// ---- GetNotesInInquiryThread ---------------------------------------------------------------
+
+[XmlRoot(Namespace = V1.Ns, IsNullable = false)]
+public class InquiryNotesResponse {
+  [XmlArrayItem("Note", IsNullable = false)] public InquiryNote[] Notes;
+}
+
+[XmlType(Namespace = V1.Ns)]
+public class InquiryNote {
+  [XmlAttribute] public string NoteId;
+  [XmlAttribute] public string Text;
+  [XmlAttribute] public string CreatedBy;
+  [XmlAttribute] public string IsAdmin;      // a string in V1 ("True"/"False"): the migration notes
+  [XmlAttribute] public string CreatedDate;  // MM/dd/yyyy, not an xs:dateTime
+}
+
 // ---- Errors (mapping.md §7) ----------------------------------------------------------------
 
 [XmlRoot(Namespace = V1.Ns, IsNullable = false)]

@@ -55,6 +55,7 @@ public partial class Workflow {
     Check.Step("GetProjectsByNumber", GetProjectsByNumber);
     Check.Step("GetAllProjectData", GetAllProjectData);
     Check.Step("GetProjectStatusHistory", GetProjectStatusHistory);
+    Check.Step("GetNotesInInquiryThread", GetNotesInInquiryThread);
     Check.Step("NotFound", NotFound);
     Check.Step("WireBehaviour", WireBehaviour);
     Check.Step("RequestIdOnEveryAnswer", RequestIdOnEveryAnswer);

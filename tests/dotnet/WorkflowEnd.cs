@@ -135,6 +135,21 @@ public partial class Workflow {
                Check.Show(h[0].Timestamp) + " < " + Check.Show(h[1].Timestamp));
   }
 
+  // Admin: the seed thread's notes, IsAdmin as V1's string, dates as MM/dd/yyyy (mapping.md §3).
+  void GetNotesInInquiryThread() {
+    var r = Ok<InquiryNotesResponse>("GetNotesInInquiryThread", admin_.Get(P + "/InquiryThreads/THR1A2B3C4D5/Notes"));
+    var notes = Check.NotNull("InquiryNotesResponse.Notes", r.Notes);
+    Check.Equal("note ids", "NTE1A2B3C4D5,NTE2E3F4G5H6", string.Join(",", notes.Select(n => n.NoteId)));
+    if (notes.Length != 2) return;
+    Check.Equal("first note Text", "Please upload the utility bill.", notes[0].Text);
+    Check.Equal("first note CreatedBy", "reviewer@example.com", notes[0].CreatedBy);
+    Check.Equal("first note IsAdmin", "True", notes[0].IsAdmin);
+    Check.Equal("first note CreatedDate", "03/06/2024", notes[0].CreatedDate);
+    Check.Equal("second note Text", "Uploading it this week.", notes[1].Text);
+    Check.Equal("second note IsAdmin", "False", notes[1].IsAdmin);
+    Check.Equal("second note CreatedDate", "03/07/2024", notes[1].CreatedDate);
+  }
+
   // An unknown project: HttpWebRequest throws a WebException (ProtocolError) whose Response is
   // the 404 with a V1 Error body the client can read.
   void NotFound() {
