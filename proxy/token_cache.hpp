@@ -19,6 +19,7 @@
 #include <string>
 
 #include "proxy/coro.hpp"
+#include "proxy/token_answer.hpp"
 
 namespace pcbridge::proxy {
 
@@ -28,14 +29,6 @@ using clock_function = std::function<token_clock::time_point()>;
 struct token_credentials {
   std::string client_id;
   std::string client_secret;
-};
-
-struct fetched_token {
-  bool ok = false;
-  std::string access_token;
-  std::chrono::seconds expires_in{0};
-  bool credentials_rejected = false;  // token endpoint said invalid_client / 401
-  std::string error;                  // safe to log: never the secret or a token
 };
 
 // Fetches one token from the token endpoint (see token_fetcher.hpp); a seam for tests.

@@ -1,6 +1,6 @@
 #include "proxy/token_fetcher.hpp"
 
-#include <nlohmann/json.hpp>
+#include <cctype>
 
 namespace pcbridge::proxy {
 
@@ -19,46 +19,6 @@ std::string form_encode(std::string_view value) {
       out.push_back(hex[c & 0xF]);
     }
   }
-  return out;
-}
-
-fetched_token parse_token_answer(int status, std::string_view body) {
-  fetched_token out;
-  auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (status != 200) {
-    std::string error_code;
-    if (json.is_object() && json.contains("error") && json["error"].is_string())
-      error_code = json["error"].get<std::string>();
-    out.credentials_rejected = status == 401 || error_code == "invalid_client" || error_code == "unauthorized_client";
-    out.error = "token endpoint answered " + std::to_string(status) + (error_code.empty() ? "" : " (" + error_code + ")");
-    return out;
-  }
-  if (!json.is_object() || !json.contains("access_token") || !json["access_token"].is_string()) {
-    out.error = "token endpoint answer has no access_token";
-    return out;
-  }
-  long long expires_in = 3600;  // the documented 60-minute lifetime, when the field is absent
-  if (json.contains("expires_in")) {
-    const auto& e = json["expires_in"];
-    if (e.is_number_integer()) {
-      expires_in = e.get<long long>();
-    } else if (e.is_string()) {
-      try {
-        expires_in = std::stoll(e.get<std::string>());
-      } catch (...) {
-        expires_in = 0;
-      }
-    } else {
-      expires_in = 0;
-    }
-  }
-  if (expires_in <= 0) {
-    out.error = "token endpoint answer has an unusable expires_in";
-    return out;
-  }
-  out.ok = true;
-  out.access_token = json["access_token"].get<std::string>();
-  out.expires_in = std::chrono::seconds(expires_in);
   return out;
 }
 
@@ -81,7 +41,7 @@ awaitable<fetched_token> token_fetcher::fetch(const token_credentials& creds) {
     failed.error = "token endpoint unreachable: " + res.detail;
     co_return failed;
   }
-  co_return parse_token_answer(res.response.result_int(), res.response.body());
+  co_return parse_token_answer(res.response.body(), res.response.result_int());
 }
 
 }  // namespace pcbridge::proxy

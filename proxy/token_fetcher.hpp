@@ -1,6 +1,7 @@
 #pragma once
 // Fetches a client-credentials token from the configured token URL (form body
-// grant_type=client_credentials&client_id=..&client_secret=..) and reads the JSON answer.
+// grant_type=client_credentials&client_id=..&client_secret=..) and reads the JSON answer
+// (token_answer.hpp).
 #include <chrono>
 #include <string>
 
@@ -12,9 +13,6 @@ namespace pcbridge::proxy {
 
 // x-www-form-urlencoded escaping (RFC 6749 appendix B).
 std::string form_encode(std::string_view value);
-
-// Parses the token endpoint's answer: access_token, expires_in (number or string).
-fetched_token parse_token_answer(int status, std::string_view body);
 
 class token_fetcher {
  public:

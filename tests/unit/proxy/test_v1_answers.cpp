@@ -32,25 +32,6 @@ TEST_CASE("V1 error answers carry status, request id and the V1 error document")
   CHECK(v1_error(404, "x", "r").count(http::field::www_authenticate) == 0);
 }
 
-TEST_CASE("token answers: success, missing fields, endpoint errors") {
-  auto ok = parse_token_answer(200, R"({"access_token":"T1","expires_in":3600,"token_type":"Bearer"})");
-  CHECK(ok.ok);
-  CHECK(ok.access_token == "T1");
-  CHECK(ok.expires_in == std::chrono::seconds(3600));
-  CHECK(parse_token_answer(200, R"({"access_token":"T1","expires_in":"120"})").expires_in == std::chrono::seconds(120));
-  CHECK(parse_token_answer(200, R"({"access_token":"T1"})").expires_in == std::chrono::seconds(3600));
-  CHECK_FALSE(parse_token_answer(200, R"({"expires_in":3600})").ok);
-  CHECK_FALSE(parse_token_answer(200, R"({"access_token":"T","expires_in":0})").ok);
-  CHECK_FALSE(parse_token_answer(200, "not json").ok);
-  auto rejected = parse_token_answer(400, R"({"error":"invalid_client"})");
-  CHECK_FALSE(rejected.ok);
-  CHECK(rejected.credentials_rejected);
-  CHECK(rejected.error == "token endpoint answered 400 (invalid_client)");
-  auto down = parse_token_answer(500, "oops");
-  CHECK_FALSE(down.credentials_rejected);
-  CHECK(down.error == "token endpoint answered 500");
-}
-
 TEST_CASE("form encoding of client credentials") {
   CHECK(form_encode("abc-._~") == "abc-._~");
   CHECK(form_encode("a b&c=d+e/") == "a+b%26c%3Dd%2Be%2F");
