@@ -5,7 +5,8 @@
 //  - 429: upstream did not process it: pause the key for Retry-After, keep our place, retry;
 //  - connection refused (nothing sent): retry with backoff, any method;
 //  - broken connection, 502/503: retry with backoff only when the call is idempotent;
-//  - a timeout is never retried.
+//  - a timeout is never retried, nor is an answer whose status pcbridge does not pass on
+//    (bad_status: 101, other 1xx, 3xx, outside 100..599), which becomes a 502.
 #include <optional>
 #include <string>
 #include <utility>

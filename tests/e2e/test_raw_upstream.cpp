@@ -342,3 +342,22 @@ TEST_CASE("raw upstream: two clients interleaved over clean, interim-first and s
       CHECK_FALSE((r.connection == connection && r.on_connection > on_connection));
   CHECK(t.up.accepted() < 24);  // clean exchanges were reused
 }
+
+TEST_CASE("raw upstream: an attachment download (streamed) skips interim answers and refuses a redirect with a 502") {
+  raw_stack t([n = std::make_shared<int>(0)](const raw_request&) {
+    if ((*n)++ == 0)
+      return raw_answer{"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" +
+                        http_answer(200, "OK", "%PDF-1.7 bytes", "Content-Type: application/pdf\r\n")};
+    return raw_answer{"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/file\r\nContent-Length: 0\r\n\r\n"};
+  });
+  const std::string download = v1 + "/Projects/" + draft_project + "/Attachments/AT2SITEPLAN2";
+  const reply file = t.a(download);
+  CHECK(file.status == 200);
+  CHECK(file.body == "%PDF-1.7 bytes");
+  CHECK(file.header("content-type") == "application/pdf");
+  CHECK(file.header("link").empty());
+  const reply redirected = t.a(download);
+  check_v1_error(redirected, 502,
+                 "upstream answered with HTTP status 302 (pcbridge does not follow redirects), which pcbridge does not pass on.");
+  CHECK(redirected.header("location").empty());
+}
