@@ -35,6 +35,12 @@ TEST_CASE("exact V2 patterns of the no-schema fallback") {
   CHECK_FALSE(is_v2_date("2024-01-02 "));
   CHECK_FALSE(is_v2_date("2024/01/02"));
   CHECK_FALSE(is_v2_date("2024-01-02T00:00:00"));
+  // Only real calendar dates: the fallback must never turn 2024-13-45 into 13/45/2024.
+  CHECK_FALSE(is_v2_date("2024-13-45"));
+  CHECK_FALSE(is_v2_date("2023-02-29"));
+  CHECK_FALSE(is_v2_date("2024-00-10"));
+  CHECK_FALSE(is_v2_date("0000-01-01"));
+  CHECK(is_v2_date("2024-02-29"));
   CHECK(is_v2_boolean("true"));
   CHECK(is_v2_boolean("false"));
   CHECK_FALSE(is_v2_boolean("True"));
@@ -71,6 +77,54 @@ TEST_CASE("V1 request dates: MM/dd/yyyy, M/d/yyyy, yyyy-MM-dd, checked against t
   CHECK(v2("10-28-2014") == "invalid");
   CHECK(v2("") == "invalid");
   CHECK(v2("a/b/cdef") == "invalid");
+}
+
+TEST_CASE("V1 request dates as .NET wrote them: the date part of each accepted shape (mapping.md §3)") {
+  auto v2 = [](std::string_view s) {
+    auto d = parse_v1_date(s);
+    return d ? format_v2_date(*d) : std::string("invalid");
+  };
+  CHECK(v2("10/28/2014 00:00:00") == "2014-10-28");
+  CHECK(v2("10/28/2014 12:00:00 AM") == "2014-10-28");
+  CHECK(v2("10/28/2014 11:59:59 PM") == "2014-10-28");
+  CHECK(v2("1/2/2014 9:05:00 am") == "2014-01-02");
+  CHECK(v2("2014-10-28T00:00:00") == "2014-10-28");
+  CHECK(v2("2014-10-28T00:00:00.0000000") == "2014-10-28");
+  CHECK(v2("2014-10-28T00:00:00.0000000-07:00") == "2014-10-28");
+  CHECK(v2("2014-10-28T23:30:00Z") == "2014-10-28");  // the date as written: no zone shift
+  CHECK(v2("2014-10-28T00:00:00+0530") == "2014-10-28");
+  // Not dates, or wrong around the date.
+  CHECK(v2("10/28/2014 13:00:00 PM") == "invalid");
+  CHECK(v2("10/28/2014 0:00:00 AM") == "invalid");
+  CHECK(v2("10/28/2014 24:00:00") == "invalid");
+  CHECK(v2("10/28/2014 12:00") == "invalid");
+  CHECK(v2("10/28/2014T00:00:00") == "invalid");
+  CHECK(v2("2014-10-28 00:00:00") == "invalid");
+  CHECK(v2("2014-10-28T00:00:00.12345678") == "invalid");
+  CHECK(v2("2014-10-28T00:00:00+15:00") == "invalid");
+  CHECK(v2("2/30/2014 00:00:00") == "invalid");
+  CHECK(v2("10/28/2014 00:00:00 XM") == "invalid");
+  CHECK(v2("next Tuesday") == "invalid");
+}
+
+TEST_CASE("V1 timestamps keep time, fraction and offset") {
+  const auto t = parse_v1_timestamp("10/28/2014 1:02:03.25 PM");
+  REQUIRE(t);
+  CHECK(t->has_time);
+  CHECK(t->hour == 13);
+  CHECK(t->minute == 2);
+  CHECK(t->second == 3);
+  CHECK(t->fraction == "25");
+  CHECK_FALSE(t->has_offset);
+  const auto o = parse_v1_timestamp("2014-10-28T00:00:00-07:30");
+  REQUIRE(o);
+  CHECK(o->has_offset);
+  CHECK(o->offset_sign == '-');
+  CHECK(o->offset_hours == 7);
+  CHECK(o->offset_minutes == 30);
+  const auto d = parse_v1_timestamp("2014-10-28");
+  REQUIRE(d);
+  CHECK_FALSE(d->has_time);
 }
 
 TEST_CASE("V1 request booleans as .NET bool.Parse reads them") {
