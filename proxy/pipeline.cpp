@@ -4,6 +4,8 @@
 #include "proxy/basic_auth.hpp"
 #include "proxy/pipeline_steps.hpp"
 #include "proxy/request_state.hpp"
+#include "proxy/schema_types.hpp"
+#include "proxy/shared_call.hpp"
 #include "proxy/upstream_call.hpp"
 #include "proxy/v1_answers.hpp"
 #include "translators/route_table.hpp"
@@ -16,80 +18,9 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-// Identical GETs of one V2 identity share answers (answer_cache.hpp).
-std::string cache_key(const request_state& st, const std::string& v2_target) {
-  std::string key = st.creds.client_id;
-  for (const std::string& part : {st.api_key, v2_target, header_value(st.req, "Mfa-One-Time-Password"),
-                                  header_value(st.req, "Mfa-Session-Token")}) {
-    key.push_back('\0');
-    key += part;
-  }
-  return key;
-}
-
 bool is_metadata_method(tr::method_id id) {
   return id == tr::method_id::GetPrograms || id == tr::method_id::GetForms || id == tr::method_id::GetFormSchema ||
          id == tr::method_id::GetStatusList;
-}
-
-// An upstream answer that may be shared with other requests (answer_cache.hpp): read
-// through a const reference, never copied per request.
-struct shared_outcome {
-  std::shared_ptr<const upstream_result> result;  // set unless `refused`
-  std::optional<v1_response> refused;             // pcbridge answered itself (its own 429)
-};
-
-// A GET through the answer cache; other calls go straight to call_api.
-awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const api_call& call,
-                                      std::chrono::seconds ttl, cache_name cache) {
-  if (call.method != http::verb::get) {
-    api_outcome own = co_await call_api(g, st, call);
-    if (own.refused) co_return shared_outcome{nullptr, std::move(own.refused)};
-    co_return shared_outcome{std::make_shared<const upstream_result>(std::move(own.result)), std::nullopt};
-  }
-  const bool bypass = header_value(st.req, "Cache-Control").find("no-cache") != std::string::npos;
-  std::optional<v1_response> refused;
-  answer_cache::fetch_function fetch = [&]() -> awaitable<std::shared_ptr<const upstream_result>> {
-    api_outcome own = co_await call_api(g, st, call);
-    if (own.refused) {
-      refused = std::move(own.refused);
-      co_return nullptr;
-    }
-    co_return std::make_shared<const upstream_result>(std::move(own.result));
-  };
-  cached_answer shared = co_await g.cache->get(cache_key(st, call.v2_target), ttl, bypass, fetch);
-  // Only the methods that are cached count as cache lookups (coalescing alone does not).
-  if (ttl.count() > 0) switch (shared.outcome) {
-    case cache_outcome::hit: g.stats->count_cache(cache, cache_result::hit); break;
-    case cache_outcome::coalesced: g.stats->count_cache(cache, cache_result::coalesced); break;
-    case cache_outcome::miss:
-    case cache_outcome::bypass: g.stats->count_cache(cache, cache_result::miss); break;
-  }
-  co_return shared_outcome{std::move(shared.result), std::move(refused)};
-}
-
-// Date/Boolean types of the form's fields, from its schema (cached; one operation per
-// fetch). Without it the translators fall back to exact patterns, counted.
-awaitable<std::shared_ptr<const tr::field_type_map>> form_types(const gateway& g, request_state& st) {
-  std::string program, form;
-  for (const auto& [name, value] : st.params) {
-    if (name == "ProgramId") program = value;
-    if (name == "FormId") form = value;
-  }
-  if (program.empty() || form.empty()) co_return nullptr;
-  const api_call schema_call{http::verb::get, "/services/v2/Programs/" + program + "/Forms/" + form + "/Schema", {}, {}, true};
-  shared_outcome schema =
-      co_await call_shared(g, st, schema_call, std::chrono::seconds(g.cfg->upstream.schema_cache_ttl_s), cache_name::schema);
-  if (!schema.result || schema.result->failure != upstream_failure::none ||
-      schema.result->response.result_int() / 100 != 2)
-    co_return nullptr;
-  auto types = tr::field_types_from_schema(schema.result->response.body());
-  if (!types) co_return nullptr;
-  co_return std::make_shared<const tr::field_type_map>(std::move(*types));
-}
-
-bool uses_form_types(tr::method_id id) {
-  return id == tr::method_id::GetProjectData || id == tr::method_id::SetProjectData;
 }
 
 // 9. The answer, back in V1 shape.
@@ -171,8 +102,7 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
 
   if (auto answer = co_await obtain_token(g, st)) co_return std::move(*answer);
 
-  std::shared_ptr<const tr::field_type_map> types;
-  if (uses_form_types(st.route->id)) types = co_await form_types(g, st);
+  const std::shared_ptr<const tr::field_type_map> types = co_await field_types_for(g, st);
   tr::translate_context ctx;
   ctx.types = types.get();
 
@@ -189,7 +119,8 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
     body_headers.emplace_back("Content-Type", "application/json");
     // 7. Partial multi-instance writes: read the current values first (one more operation).
     if (request->needs_current_data) {
-      const api_call read_current{http::verb::get, st.v2_target, {}, {}, true};
+      // The same data path without the write's query (run_followup_actions means nothing to a GET).
+      const api_call read_current{http::verb::get, st.v2_target.substr(0, st.v2_target.find('?')), {}, {}, true};
       api_outcome current = co_await call_api(g, st, read_current);
       if (current.refused) co_return std::move(*current.refused);
       if (current.result.failure != upstream_failure::none)

@@ -1,9 +1,10 @@
 // Data-field types of a form from its V2 schema (GetFormSchema answer), for the Date and
-// Boolean conversions of mapping.md §3.
+// Boolean conversions of mapping.md §3, and their merge over a program's forms.
+#include "translators/field_types.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include "translators/json_reader.hpp"
-#include "translators/translate.hpp"
 
 namespace pcbridge::translators {
 
@@ -22,6 +23,11 @@ constexpr type_name schema_types[] = {
     {"boolean", value_type::boolean},
 };
 
+// (I) v2-api.md §6.3 does not say how a schema marks a multi-instance field; this member
+// (a JSON true) is the simulator's reading (tools/sim/sim_shapes.hpp). Without it every
+// field counts as single-instance, as before.
+constexpr std::string_view multi_instance_member = "MultiInstance";
+
 value_type type_of(std::string_view name) {
   std::string lower(name);
   for (char& c : lower) {
@@ -33,12 +39,31 @@ value_type type_of(std::string_view name) {
   return value_type::text;
 }
 
-failure bad_schema(std::string_view path, std::string_view problem) {
-  std::string message = "GetFormSchema: cannot translate V2 answer: ";
+failure bad_answer(std::string_view method, std::string_view path, std::string_view problem) {
+  std::string message(method);
+  message += ": cannot translate V2 answer: ";
   message += path;
   message += ' ';
   message += problem;
   return failure{502, std::move(message)};
+}
+
+failure bad_schema(std::string_view path, std::string_view problem) { return bad_answer("GetFormSchema", path, problem); }
+
+// Parses a V2 answer after the bounded-depth check of json::reader (no recursion bombs).
+std::optional<nlohmann::json> parse_answer(std::string_view text, std::string_view method, failure& error) {
+  json::reader check(text);
+  if (!check.skip_value(0) || !check.finish()) {
+    error = bad_answer(method, "(root)", std::string("invalid JSON: ") + check.problem() + " at offset " +
+                                             std::to_string(check.offset()));
+    return std::nullopt;
+  }
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded()) {
+    error = bad_answer(method, "(root)", "invalid JSON");
+    return std::nullopt;
+  }
+  return doc;
 }
 
 }  // namespace
@@ -49,14 +74,13 @@ std::optional<value_type> field_type_map::find(std::string_view id) const {
   return it->second;
 }
 
+bool field_type_map::is_multi_instance(std::string_view id) const { return multi_instance.contains(std::string(id)); }
+
 outcome<field_type_map> field_types_from_schema(std::string_view v2_schema_json) {
-  json::reader check(v2_schema_json);
-  if (!check.skip_value(0) || !check.finish()) {
-    return bad_schema("(root)", std::string("invalid JSON: ") + check.problem() + " at offset " +
-                                    std::to_string(check.offset()));
-  }
-  const nlohmann::json doc = nlohmann::json::parse(v2_schema_json, nullptr, false);
-  if (doc.is_discarded()) return bad_schema("(root)", "invalid JSON");
+  failure error;
+  const auto parsed = parse_answer(v2_schema_json, "GetFormSchema", error);
+  if (!parsed) return error;
+  const nlohmann::json& doc = *parsed;
   if (!doc.is_object()) return bad_schema("(root)", "is not an object");
   // {"FormSchema":{…,"DataFields":[…]}}; a body without the wrapper is read the same way.
   const nlohmann::json* schema = &doc;
@@ -76,14 +100,54 @@ outcome<field_type_map> field_types_from_schema(std::string_view v2_schema_json)
     const auto type_it = f.find("Type");
     const value_type type =
         type_it != f.end() && type_it->is_string() ? type_of(type_it->get_ref<const std::string&>()) : value_type::text;
+    const auto multi_it = f.find(multi_instance_member);
+    const bool multi = multi_it != f.end() && multi_it->is_boolean() && multi_it->get<bool>();
     for (const char* key : {"DataFieldId", "CustomId"}) {
       const auto id = f.find(key);
       if (id != f.end() && id->is_string() && !id->get_ref<const std::string&>().empty()) {
         map.by_id.emplace(id->get<std::string>(), type);
+        if (multi) map.multi_instance.insert(id->get<std::string>());
       }
     }
   }
   return map;
+}
+
+outcome<std::vector<std::string>> form_ids_from_forms(std::string_view v2_forms_json) {
+  failure error;
+  const auto parsed = parse_answer(v2_forms_json, "GetForms", error);
+  if (!parsed) return error;
+  const nlohmann::json& doc = *parsed;
+  if (!doc.is_object()) return bad_answer("GetForms", "(root)", "is not an object");
+  std::vector<std::string> ids;
+  const auto forms = doc.find("Forms");
+  if (forms == doc.end() || forms->is_null()) return ids;
+  if (!forms->is_array()) return bad_answer("GetForms", "Forms", "is not an array");
+  for (const auto& form : *forms) {
+    if (!form.is_object()) continue;
+    const auto id = form.find("FormId");
+    if (id != form.end() && id->is_string() && !id->get_ref<const std::string&>().empty()) {
+      ids.push_back(id->get<std::string>());
+    }
+  }
+  return ids;
+}
+
+field_type_map merge_field_types(std::span<const field_type_map> maps) {
+  field_type_map merged;
+  std::unordered_set<std::string> conflicting;
+  for (const field_type_map& m : maps) {
+    for (const auto& [id, type] : m.by_id) {
+      if (conflicting.contains(id)) continue;
+      const auto [it, added] = merged.by_id.emplace(id, type);
+      if (!added && it->second != type) {
+        merged.by_id.erase(it);
+        conflicting.insert(id);
+      }
+    }
+    merged.multi_instance.insert(m.multi_instance.begin(), m.multi_instance.end());
+  }
+  return merged;
 }
 
 }  // namespace pcbridge::translators

@@ -19,7 +19,7 @@ constexpr std::string_view no_mfa_api =
     "UI (My Account -> Manage API Credentials) and send it in the Mfa-Session-Token header";
 
 // Columns: id, verb, V1 pattern, V2 template, V2 admin template, V1 response root,
-// request body, response body, idempotent, unavailable.
+// request body, response body, idempotent, unavailable, field typing (none when left out).
 // Order: method_id order (route_for indexes by it). No two rows share a pattern and verb,
 // and literal segments never collide with a {param} of another row, so order does not
 // change what matches.
@@ -36,20 +36,21 @@ constexpr std::array<route, method_count> routes_ = {{
     {GetProjectsByNumber, post, "Programs/{ProgramId}/Projects/ByNumber",
      "Programs/{ProgramId}/Projects/ByNumber", "", "ProjectsResponse", xml, xml, true, ""},
     {GetProjectsByData, post, "Programs/{ProgramId}/Projects/ByData",
-     "Programs/{ProgramId}/Projects/ByData", "", "ProjectsResponse", xml, xml, true, ""},
+     "Programs/{ProgramId}/Projects/ByData", "", "ProjectsResponse", xml, xml, true, "",
+     field_typing::program_schemas},
     {CreateNewProject, post, "Programs/{ProgramId}/NewProject", "Programs/{ProgramId}/NewProject",
      "", "NewProjectResponse", none, xml, false, ""},
     {GetAllProjectData, get, "Programs/{ProgramId}/Projects/{ProjectId}/Data",
      "Programs/{ProgramId}/Projects/{ProjectId}/Data", "", "ProjectDataGetResponse", none, xml,
-     true, ""},
+     true, "", field_typing::program_schemas},
     // V1 non-admin reads and writes were drafts: V2 names the draft explicitly.
     {GetProjectData, get, "Programs/{ProgramId}/Projects/{ProjectId}/Forms/{FormId}/Data",
      "Programs/{ProgramId}/Projects/{ProjectId}/Forms/{FormId}/Draft/Data", "",
-     "ProjectDataGetResponse", none, xml, true, ""},
+     "ProjectDataGetResponse", none, xml, true, "", field_typing::form_schema},
     {SetProjectData, post, "Programs/{ProgramId}/Projects/{ProjectId}/Forms/{FormId}/Data",
      "Programs/{ProgramId}/Projects/{ProjectId}/Forms/{FormId}/Draft/Data",
      "Programs/{ProgramId}/Projects/{ProjectId}/Forms/{FormId}/Data", "ProjectDataSetResponse",
-     xml, xml, false, ""},
+     xml, xml, false, "", field_typing::form_schema},
     {SubmitProject, post, "Programs/{ProgramId}/Projects/{ProjectId}/Forms/{FormId}/Submit",
      "Programs/{ProgramId}/Projects/{ProjectId}/Forms/{FormId}/Draft/Submit", "",
      "ProjectSubmitResponse", none, xml, false, ""},

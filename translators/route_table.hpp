@@ -22,6 +22,13 @@ enum class body_kind {
   binary,  // bytes, streamed unchanged (attachments)
 };
 
+// Which form schemas type a method's data-field values (mapping.md §3).
+enum class field_typing {
+  none,             // the method carries no data-field values
+  form_schema,      // one form: the {FormId} of the path (GetProjectData, SetProjectData)
+  program_schemas,  // values span forms: every form of {ProgramId} (GetForms + each schema)
+};
+
 struct route {
   method_id id;
   http_verb verb;
@@ -33,6 +40,7 @@ struct route {
   body_kind response_body;
   bool idempotent;                    // safe to retry after it may have reached upstream
   std::string_view unavailable;       // non-empty: V2 has no equivalent, answer 501 with this text
+  field_typing typing = field_typing::none;
 };
 
 // All rows, in match order. Includes the Generic row last.

@@ -5,8 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "field_types.hpp"
 #include "method.hpp"
 #include "outcome.hpp"
 
@@ -14,18 +14,9 @@ namespace pcbridge::translators {
 
 inline constexpr std::string_view v1_namespace = "http://service.powerclerk.com/api/v1/";
 
-enum class value_type { text, date, boolean };
-
-// Data-field types of one form, from its V2 schema (GetFormSchema answer). Keys are the
-// DataFieldId and, when set, the CustomId of each field.
-struct field_type_map {
-  std::unordered_map<std::string, value_type> by_id;
-  std::optional<value_type> find(std::string_view id) const;
-};
-outcome<field_type_map> field_types_from_schema(std::string_view v2_schema_json);
-
 struct translate_context {
-  // Types of the form's data fields; null means "not known": exact-pattern fallback.
+  // Types of the form's (or program's) data fields; null means "not known": exact-pattern
+  // fallback (field_types.hpp).
   const field_type_map* types = nullptr;
 };
 

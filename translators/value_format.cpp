@@ -226,7 +226,9 @@ std::optional<v1_timestamp> parse_v1_timestamp(std::string_view s) {
   bool iso = false;
   if (!read_date(c, t.date, iso)) return std::nullopt;
   if (c.at_end()) return t;
-  if (!c.take(iso ? 'T' : ' ')) return std::nullopt;
+  // After a slash date a '+' stands for a space: .NET's HttpUtility.UrlEncode writes spaces
+  // so, and a query decoder that keeps '+' (offsets need it) hands it over unchanged.
+  if (!(iso ? c.take('T') : (c.take(' ') || c.take('+')))) return std::nullopt;
   t.has_time = true;
   if (!c.number(iso ? 2 : 1, 2, t.hour) || !c.take(':') || !c.number(2, 2, t.minute) || !c.take(':') ||
       !c.number(2, 2, t.second)) {
@@ -237,8 +239,8 @@ std::optional<v1_timestamp> parse_v1_timestamp(std::string_view s) {
     t.fraction = c.digits(7);
     if (t.fraction.empty()) return std::nullopt;
   }
-  if (!iso && c.peek() == ' ' && !is_digit(c.peek(1))) {
-    c.take(' ');
+  if (!iso && (c.peek() == ' ' || c.peek() == '+') && !is_digit(c.peek(1))) {
+    c.take(c.peek());
     const int m = c.meridiem();
     if (m == 0 || t.hour < 1 || t.hour > 12) return std::nullopt;
     t.hour = (t.hour % 12) + (m == 2 ? 12 : 0);

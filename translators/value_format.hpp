@@ -30,6 +30,7 @@ std::string_view v1_boolean(std::string_view v2_boolean);
 // "s"/"o" (`2014-10-28T00:00:00[.fffffff][zzz]`) or a bare date (mapping.md §3):
 //   date   yyyy-MM-dd | M/d/yyyy | MM/dd/yyyy                 (checked against the calendar)
 //   time   after yyyy-MM-dd: 'T' HH:mm:ss ; after a slash date: ' ' H:mm:ss [' ' AM|PM]
+//          (there '+' may stand for each space: form-encoded queries)
 //          then optionally a fraction of 1-7 digits after '.' (or ':', as the V1 docs print it)
 //   offset after a time: Z | ±HH | ±HHmm | ±HH:mm, where a space stands for a '+' that
 //          form decoding turned into one (in range -12:00..+14:00)

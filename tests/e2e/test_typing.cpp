@@ -190,37 +190,42 @@ TEST_CASE("typing: SetProjectData converts by field type in both directions; Tex
   for (const auto& call : upstream_calls(s)) CHECK(call.rfind("POST ", 0) != 0);
 }
 
-TEST_CASE("typing: GetAllProjectData has no form schema: date- and boolean-looking values convert by pattern, counted") {
+TEST_CASE("typing: GetAllProjectData is typed by the program's form schemas; without any, by pattern, counted") {
   const int admin_port = free_port();
   stack_options o;
   o.extra_config = "admin: { address: 127.0.0.1, port: " + std::to_string(admin_port) + " }\n";
   stack s(o);
 
+  const std::vector<field_row> typed_rows{
+      {"DF0CUSTNAME1", "Alex Rivera", "(absent)"},
+      {"DF1BATTERY01", "False", "(absent)"},
+      {"DF2SYSSIZE02", "7.6", "(absent)"},
+      {"DF3DATES0003", "02/14/2024", "0"},
+      {"DF3DATES0003", "", "1"},
+      {"DF4UTILITY04", "Pacific Power", "(absent)"},
+      {"DF5INSPDATE5", "01/30/2024", "(absent)"},
+      {"DF6PREFDATE6", "2024-01-02", "(absent)"},  // Text that looks like a date: unchanged
+      {"DF7METERNO07", "MTR-1001", "(absent)"},
+      {"DF8ACCOUNT08", "********", "(absent)"},
+      {"DF9INVERTER9", "Enphase", "0"},
+      {"DF9INVERTER9", "Other", "1"},
+  };
   auto r = s.v1("GET", v1 + "/Projects/" + approved_project + "/Data");
-  const auto rows = data_fields(r, "ProjectDataGetResponse");
-  CHECK(rows == std::vector<field_row>{
-                    {"DF0CUSTNAME1", "Alex Rivera", "(absent)"},
-                    {"DF1BATTERY01", "False", "(absent)"},
-                    {"DF2SYSSIZE02", "7.6", "(absent)"},
-                    {"DF3DATES0003", "02/14/2024", "0"},
-                    {"DF3DATES0003", "", "1"},
-                    {"DF4UTILITY04", "Pacific Power", "(absent)"},
-                    {"DF5INSPDATE5", "01/30/2024", "(absent)"},
-                    {"DF6PREFDATE6", "01/02/2024", "(absent)"},  // the documented cost of the fallback
-                    {"DF7METERNO07", "MTR-1001", "(absent)"},
-                    {"DF8ACCOUNT08", "********", "(absent)"},
-                    {"DF9INVERTER9", "Enphase", "0"},
-                    {"DF9INVERTER9", "Other", "1"},
-                });
-  // No schema fetch: one upstream operation.
-  CHECK(upstream_calls(s) == std::vector<std::string>{"GET " + v2 + "/Projects/" + approved_project + "/Data"});
-
-  // Four values were typed by pattern (false, 2024-02-14, 2024-01-30, 2024-01-02).
+  CHECK(data_fields(r, "ProjectDataGetResponse") == typed_rows);
+  // GetForms, each form's schema, then the data.
+  CHECK(upstream_calls(s) == std::vector<std::string>{"GET " + v2 + "/Forms", "GET " + v2 + "/Forms/" + form + "/Schema",
+                                                      "GET " + v2 + "/Forms/F0RM2E5F6G7H/Schema",
+                                                      "GET " + v2 + "/Projects/" + approved_project + "/Data"});
   auto metrics = send(admin_port, "GET", "/metrics");
   REQUIRE(metrics.status == 200);
-  CHECK(counter(metrics.body, "pcbridge_value_typing_fallbacks_total") == 4);
+  CHECK(counter(metrics.body, "pcbridge_value_typing_fallbacks_total") <= 0);
 
-  // With the schema (GetProjectData) nothing is counted.
-  REQUIRE(s.v1("GET", v1 + data_path(approved_project) + "/Data").status == 200);
+  // No schema can be had (GetForms fails): exact patterns decide, and each such value is counted.
+  REQUIRE(s.sim_post("/__sim/faults", R"({"match":"/Forms","method":"GET","status":500,"count":10})").status == 200);
+  auto fallback = s.v1("GET", v1 + "/Projects/" + approved_project + "/Data", {}, {{"Cache-Control", "no-cache"}});
+  std::vector<field_row> pattern_rows = typed_rows;
+  pattern_rows[7].value = "01/02/2024";  // the documented cost of the fallback
+  CHECK(data_fields(fallback, "ProjectDataGetResponse") == pattern_rows);
+  // Four values were typed by pattern (false, 2024-02-14, 2024-01-30, 2024-01-02).
   CHECK(counter(send(admin_port, "GET", "/metrics").body, "pcbridge_value_typing_fallbacks_total") == 4);
 }

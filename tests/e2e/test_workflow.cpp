@@ -660,9 +660,12 @@ TEST_CASE("workflow: GetProjectsByNumber and GetProjectsByData") {
     check_list_project(*projects[0], nm1);
   }
   {
+    // The program's form schemas type Content (fetched once, cached), then the query itself.
     auto api = s.sim_api_requests();
-    REQUIRE(upstream_calls(s) == std::vector<std::string>{"POST " + v2 + "/Projects/ByData"});
-    CHECK(upstream_body(api[0]) ==
+    REQUIRE(upstream_calls(s) == std::vector<std::string>{"GET " + v2 + "/Forms", "GET " + v2 + "/Forms/" + form + "/Schema",
+                                                          "GET " + v2 + "/Forms/F0RM2E5F6G7H/Schema",
+                                                          "POST " + v2 + "/Projects/ByData"});
+    CHECK(upstream_body(api[3]) ==
           json::parse(R"({"DataFields":[{"Id":"InspectionDate","Content":"2024-03-15","Operator":"lt"}]})"));
   }
 

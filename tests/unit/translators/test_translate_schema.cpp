@@ -1,6 +1,9 @@
 // field_types_from_schema: the Date/Boolean type map from a V2 GetFormSchema answer.
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "translators/translate.hpp"
 
 using namespace pcbridge::translators;
@@ -47,4 +50,67 @@ TEST_CASE("an unreadable schema is a 502 naming the member") {
         "502 GetFormSchema: cannot translate V2 answer: FormSchema.DataFields is not an array");
   CHECK(message(R"({"FormSchema":{"DataFields":[1]}})") ==
         "502 GetFormSchema: cannot translate V2 answer: FormSchema.DataFields[0] is not an object");
+}
+
+TEST_CASE("multi-instance fields from the schema's MultiInstance flag (I), by public and custom id") {
+  auto map = field_types_from_schema(R"({"FormSchema":{"DataFields":[
+      {"DataFieldId":"D1","CustomId":"Dates","Type":"Date","MultiInstance":true},
+      {"DataFieldId":"D2","Type":"Text","MultiInstance":false},
+      {"DataFieldId":"D3","Type":"Text","MultiInstance":"true"},
+      {"DataFieldId":"D4","Type":"Choice"}]}})");
+  REQUIRE(map);
+  CHECK(map->is_multi_instance("D1"));
+  CHECK(map->is_multi_instance("Dates"));
+  CHECK_FALSE(map->is_multi_instance("D2"));
+  CHECK_FALSE(map->is_multi_instance("D3"));  // only a JSON true counts
+  CHECK_FALSE(map->is_multi_instance("D4"));
+  CHECK_FALSE(map->is_multi_instance("unknown"));
+}
+
+TEST_CASE("form ids of a GetForms answer, in order") {
+  auto ids = form_ids_from_forms(R"({"Forms":[{"FormId":"F1","Name":"A"},{"Name":"no id"},{"FormId":""},
+      {"FormId":"F2","AvailableInStatuses":[]},7]})");
+  REQUIRE(ids);
+  CHECK(*ids == std::vector<std::string>{"F1", "F2"});
+  auto none = form_ids_from_forms(R"({"Forms":null})");
+  REQUIRE(none);
+  CHECK(none->empty());
+  auto message = [](std::string_view json) {
+    auto r = form_ids_from_forms(json);
+    return r ? std::string("ok") : std::to_string(r.error().status) + " " + r.error().message;
+  };
+  CHECK(message("[]") == "502 GetForms: cannot translate V2 answer: (root) is not an object");
+  CHECK(message(R"({"Forms":{}})") == "502 GetForms: cannot translate V2 answer: Forms is not an array");
+  CHECK(message("{") == "502 GetForms: cannot translate V2 answer: (root) invalid JSON: unexpected end of input at offset 1");
+}
+
+TEST_CASE("a program's forms merged into one map keyed by public and custom id") {
+  auto a = field_types_from_schema(R"({"FormSchema":{"DataFields":[
+      {"DataFieldId":"A1","CustomId":"Start","Type":"Date"},
+      {"DataFieldId":"A2","CustomId":"Shared","Type":"Text"},
+      {"DataFieldId":"A3","CustomId":"Same","Type":"Boolean","MultiInstance":true}]}})");
+  auto b = field_types_from_schema(R"({"FormSchema":{"DataFields":[
+      {"DataFieldId":"B1","CustomId":"Done","Type":"Boolean"},
+      {"DataFieldId":"B2","CustomId":"Shared","Type":"Date"},
+      {"DataFieldId":"B3","CustomId":"Same","Type":"Boolean"}]}})");
+  REQUIRE(a);
+  REQUIRE(b);
+  const std::vector<field_type_map> maps{*a, *b};
+  const field_type_map merged = merge_field_types(maps);
+  CHECK(merged.find("A1") == value_type::date);
+  CHECK(merged.find("Start") == value_type::date);
+  CHECK(merged.find("A2") == value_type::text);
+  CHECK(merged.find("B1") == value_type::boolean);
+  CHECK(merged.find("Done") == value_type::boolean);
+  CHECK(merged.find("B2") == value_type::date);
+  CHECK(merged.find("Same") == value_type::boolean);  // same type in both forms: kept
+  // Typed differently by two forms: unknown, so the pattern fallback decides (counted).
+  CHECK_FALSE(merged.find("Shared").has_value());
+  CHECK(merged.is_multi_instance("A3"));
+  CHECK(merged.is_multi_instance("Same"));
+  CHECK(merged.by_id.size() == 9);
+  // A third form typing "Shared" again does not bring it back.
+  const std::vector<field_type_map> three{*a, *b, *a};
+  CHECK_FALSE(merge_field_types(three).find("Shared").has_value());
+  CHECK(merge_field_types(std::vector<field_type_map>{}).by_id.empty());
 }

@@ -1,0 +1,20 @@
+#pragma once
+// The data-field types a request's values are converted by (mapping.md §3), fetched through
+// the answer cache: the route says which schemas (route_table.hpp field_typing).
+#include <memory>
+
+#include "proxy/coro.hpp"
+#include "proxy/pipeline.hpp"
+#include "proxy/request_state.hpp"
+#include "translators/field_types.hpp"
+
+namespace pcbridge::proxy {
+
+// form_schema: the path's form schema (one operation per fetch). program_schemas: GetForms
+// of the path's program plus each form's schema (one operation each per fetch), merged.
+// Null when the route carries no values or no schema can be had: the translators then fall
+// back to exact patterns, counted. A form whose schema cannot be had leaves only its own
+// fields unknown.
+awaitable<std::shared_ptr<const translators::field_type_map>> field_types_for(const gateway& g, request_state& st);
+
+}  // namespace pcbridge::proxy

@@ -1,0 +1,56 @@
+#include "proxy/shared_call.hpp"
+
+#include <string>
+
+#include "proxy/pipeline_steps.hpp"
+
+namespace pcbridge::proxy {
+
+namespace {
+
+// Identical GETs of one V2 identity share answers (answer_cache.hpp).
+std::string cache_key(const request_state& st, const std::string& v2_target) {
+  std::string key = st.creds.client_id;
+  for (const std::string& part : {st.api_key, v2_target, header_value(st.req, "Mfa-One-Time-Password"),
+                                  header_value(st.req, "Mfa-Session-Token")}) {
+    key.push_back('\0');
+    key += part;
+  }
+  return key;
+}
+
+}  // namespace
+
+awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const api_call& call,
+                                      std::chrono::seconds ttl, cache_name cache) {
+  if (call.method != http::verb::get) {
+    api_outcome own = co_await call_api(g, st, call);
+    if (own.refused) co_return shared_outcome{nullptr, std::move(own.refused)};
+    co_return shared_outcome{std::make_shared<const upstream_result>(std::move(own.result)), std::nullopt};
+  }
+  const bool bypass = header_value(st.req, "Cache-Control").find("no-cache") != std::string::npos;
+  std::optional<v1_response> refused;
+  answer_cache::fetch_function fetch = [&]() -> awaitable<std::shared_ptr<const upstream_result>> {
+    api_outcome own = co_await call_api(g, st, call);
+    if (own.refused) {
+      refused = std::move(own.refused);
+      co_return nullptr;
+    }
+    co_return std::make_shared<const upstream_result>(std::move(own.result));
+  };
+  cached_answer shared = co_await g.cache->get(cache_key(st, call.v2_target), ttl, bypass, fetch);
+  // Only the methods that are cached count as cache lookups (coalescing alone does not).
+  if (ttl.count() > 0) switch (shared.outcome) {
+    case cache_outcome::hit: g.stats->count_cache(cache, cache_result::hit); break;
+    case cache_outcome::coalesced: g.stats->count_cache(cache, cache_result::coalesced); break;
+    case cache_outcome::miss:
+    case cache_outcome::bypass: g.stats->count_cache(cache, cache_result::miss); break;
+  }
+  co_return shared_outcome{std::move(shared.result), std::move(refused)};
+}
+
+bool is_success(const shared_outcome& o) {
+  return o.result && o.result->failure == upstream_failure::none && o.result->response.result_int() / 100 == 2;
+}
+
+}  // namespace pcbridge::proxy

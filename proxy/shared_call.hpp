@@ -1,0 +1,26 @@
+#pragma once
+// An upstream GET whose answer may be shared with other requests (answer_cache.hpp):
+// identical GETs of one V2 identity coalesce, and methods with a TTL are served from the
+// cache. Other verbs go straight to call_api.
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "proxy/metrics.hpp"
+#include "proxy/upstream_call.hpp"
+
+namespace pcbridge::proxy {
+
+struct shared_outcome {
+  std::shared_ptr<const upstream_result> result;  // set unless `refused`; read in place, never copied
+  std::optional<v1_response> refused;             // pcbridge answered itself (its own 429)
+};
+
+// `ttl` 0: coalescing only, not counted as a cache lookup.
+awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const api_call& call,
+                                      std::chrono::seconds ttl, cache_name cache);
+
+// True when `o` is a 2xx upstream answer.
+bool is_success(const shared_outcome& o);
+
+}  // namespace pcbridge::proxy
