@@ -1,5 +1,7 @@
 #include "e2e/process.hpp"
 
+#include <doctest/doctest.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -7,16 +9,22 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 extern char** environ;
 
 namespace e2e {
 
-child_process::child_process(const std::vector<std::string>& argv, const std::string& output_file) {
+child_process::child_process(const std::vector<std::string>& argv, const std::string& output_file)
+    : output_file_(output_file) {
+  std::error_code ec;
+  const auto existing = std::filesystem::file_size(output_file, ec);
+  if (!ec) output_start_ = static_cast<std::size_t>(existing);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, output_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -40,9 +48,26 @@ bool child_process::running() {
   if (r == pid_) {
     status_ = status;
     pid_ = -1;
+    check_output_for_sanitizer_reports();
     return false;
   }
   return true;
+}
+
+void child_process::check_output_for_sanitizer_reports() {
+  const std::string text = read_file(output_file_);
+  if (text.size() <= output_start_) return;
+  const std::string_view out = std::string_view(text).substr(output_start_);
+  for (std::string_view marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: ",
+                                  "ERROR: UndefinedBehaviorSanitizer"}) {
+    const auto at = out.find(marker);
+    if (at == std::string_view::npos) continue;
+    const auto from = out.rfind('\n', at);
+    const std::string_view report = out.substr(from == std::string_view::npos ? 0 : from + 1, 4000);
+    ADD_FAIL_CHECK_AT(__FILE__, __LINE__, "sanitizer report in the output of a child process (" << output_file_
+                                                                                               << "):\n" << report);
+    return;
+  }
 }
 
 int child_process::wait(std::chrono::milliseconds timeout) {

@@ -1,6 +1,9 @@
 #pragma once
 // A child process for end-to-end tests: started with posix_spawn, output to a file,
-// stopped (SIGTERM, then SIGKILL) when the object goes away.
+// stopped (SIGTERM, then SIGKILL) when the object goes away. Once it has exited, a
+// sanitizer report in what it wrote (ASan, LSan, UBSan "runtime error:") fails the running
+// test: the sanitized suite (PCBRIDGE_SANITIZE) catches errors in pcbridge and the
+// simulator too, also those reported only at exit (leaks), when nothing checks the status.
 #include <sys/types.h>
 
 #include <chrono>
@@ -24,8 +27,12 @@ class child_process {
   pid_t pid() const { return pid_; }
 
  private:
+  void check_output_for_sanitizer_reports();
+
   pid_t pid_ = -1;
   int status_ = -1;
+  std::string output_file_;
+  std::size_t output_start_ = 0;  // the file may hold an earlier child's output: checked after this
 };
 
 std::string read_file(const std::string& path);

@@ -1,0 +1,75 @@
+// V1 XML request bodies -> V2 JSON (v1_request_to_v2 and the second, "with current" step).
+// Input: byte 0 selects the method (low 5 bits, modulo the method count), bit 0x40 a fixed
+// field-type map (Date/Text/Boolean fields as a form schema would give), bit 0x80 the
+// second step: the V1 XML ends at the first NUL byte, the current V2 data answer follows.
+// Invariants: an accepted body is JSON for XML-body routes (empty only for an empty body or
+// with needs_current_data on the first step), empty for no-body routes, the input itself
+// for binary ones, at most linear in the input; a refusal is 4xx/5xx with a message that
+// fits a V1 error body.
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "fuzz/fuzz_check.hpp"
+#include "translators/route_table.hpp"
+#include "translators/translate.hpp"
+
+using namespace pcbridge::translators;
+
+namespace {
+
+const field_type_map& fixed_types() {
+  static const field_type_map types = [] {
+    field_type_map t;
+    t.by_id = {{"FIELD001", value_type::date}, {"FIELD002", value_type::text},
+               {"FIELD003", value_type::boolean}, {"CUSTOM_DATE", value_type::date}};
+    return t;
+  }();
+  return types;
+}
+
+void check_refusal(const failure& f) {
+  FUZZ_CHECK(f.status >= 400 && f.status <= 599);
+  FUZZ_CHECK(!f.message.empty());
+  pcbridge::fuzz::check_v1_document(v1_error_body(f.status, f.message, "r1"));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  const unsigned selector = data[0];
+  const auto method = static_cast<method_id>((selector & 0x1F) % method_count);
+  const std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
+  translate_context ctx;
+  if (selector & 0x40) ctx.types = &fixed_types();
+
+  const bool second_step = (selector & 0x80) != 0;
+  std::string_view xml = rest, current;
+  if (second_step) {
+    const auto nul = rest.find('\0');
+    if (nul != std::string_view::npos) {
+      xml = rest.substr(0, nul);
+      current = rest.substr(nul + 1);
+    }
+  }
+  auto result = second_step ? v1_request_to_v2_with_current(method, xml, current, ctx)
+                            : v1_request_to_v2(method, xml, ctx);
+  if (!result) {
+    check_refusal(result.error());
+    return 0;
+  }
+  const translated& t = *result;
+  FUZZ_CHECK(t.body.size() <= pcbridge::fuzz::linear_bound(size, 8));
+  FUZZ_CHECK(t.typing_fallbacks >= 0);
+  if (t.needs_current_data) {
+    FUZZ_CHECK(!second_step);  // the second step always answers
+    FUZZ_CHECK(t.body.empty());
+    return 0;
+  }
+  switch (route_for(method).request_body) {
+    case body_kind::none: FUZZ_CHECK(t.body.empty()); break;        // a body sent anyway is ignored
+    case body_kind::binary: FUZZ_CHECK(t.body == xml); break;       // streamed unchanged
+    case body_kind::xml: FUZZ_CHECK(t.body.empty() || nlohmann::json::accept(t.body)); break;
+  }
+  return 0;
+}
