@@ -8,7 +8,9 @@
 # minimised into tests/fuzz/regressions/<target>/, which fuzz_regressions (a normal unit
 # test) replays in every build: commit it together with the fix.
 # Environment: FUZZ_RUNS=N stops a target after N executions instead of the time limit;
-# FUZZ_JOBS=N builds with N jobs (default 2). Logs: build-fuzz/logs/<target>.log.
+# FUZZ_JOBS=N builds with N jobs (default 2); FUZZ_TIMEOUT=S per-input limit (default 5;
+# raise it on a loaded machine, where a starved process can pass 5 s on a tiny input).
+# Logs: build-fuzz/logs/<target>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,7 +48,7 @@ for t in "${targets[@]}"; do
   # Exit status 0: no finding. Anything else: a finding in $artifacts (handled below).
   set +e
   ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    "$bin" "${limit[@]}" -rss_limit_mb=2048 -timeout=5 -max_len=65536 -print_final_stats=1 \
+    "$bin" "${limit[@]}" -rss_limit_mb=2048 -timeout="${FUZZ_TIMEOUT:-5}" -max_len=65536 -print_final_stats=1 \
     $(dict_for "$t") -artifact_prefix="$artifacts/" "$live" "$corpus" "$work/seeds/$t" \
     >"build-fuzz/logs/$t.log" 2>&1
   rc=$?
@@ -54,10 +56,11 @@ for t in "${targets[@]}"; do
   grep -E '^(Done|stat::number_of_executed_units|#[0-9]+ +DONE)' "build-fuzz/logs/$t.log" | tail -2 || true
   grep -E '^#[0-9]+' "build-fuzz/logs/$t.log" | tail -1 || true
 
-  # Keep only what adds coverage, in the repository.
+  # Keep only inputs that add edges (not hit counts: -use_counters=0 keeps the repository's
+  # corpus at a few hundred small files); the live corpus in build-fuzz/ keeps everything.
   merged="$work/merged/$t"
   rm -rf "$merged" && mkdir -p "$merged"
-  "$bin" -merge=1 -rss_limit_mb=2048 -timeout=5 "$merged" "$corpus" "$live" "$work/seeds/$t" \
+  "$bin" -merge=1 -use_counters=0 -rss_limit_mb=2048 -timeout=5 "$merged" "$corpus" "$live" "$work/seeds/$t" \
     >"build-fuzz/logs/$t.merge.log" 2>&1 && { rm -rf "$corpus"; mv "$merged" "$corpus"; }
 
   for a in "$artifacts"/crash-* "$artifacts"/timeout-* "$artifacts"/oom-* "$artifacts"/leak-*; do

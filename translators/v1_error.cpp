@@ -39,7 +39,8 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
 }
 
 // Attribute value escaping. Control characters XML 1.0 cannot carry are dropped, and
-// bytes that are not UTF-8 become '?', so upstream text can never break the document.
+// bytes that are not UTF-8 become '?', as do U+FFFE and U+FFFF (UTF-8, but not XML
+// characters), so client or upstream text can never break the document.
 void append_attribute(std::string& out, std::string_view value) {
   for (std::size_t i = 0; i < value.size(); ++i) {
     const auto c = static_cast<unsigned char>(value[i]);
@@ -59,6 +60,13 @@ void append_attribute(std::string& out, std::string_view value) {
       continue;
     }
     const std::size_t n = utf8_length(value, i);
+    const bool non_character = n == 3 && c == 0xEF && static_cast<unsigned char>(value[i + 1]) == 0xBF &&
+                               static_cast<unsigned char>(value[i + 2]) >= 0xBE;
+    if (non_character) {
+      out += '?';
+      i += 2;
+      continue;
+    }
     if (n == 0) {
       out += '?';
       continue;
