@@ -70,6 +70,23 @@ for ts in ['2014-10-28', '10/28/2014 10:00 AM', '2014-10-28T10:00:00.1234567 02:
 for h in [b'Basic dXNlcjpwYXNz', b'  basic   dXNlcjpwYXNz  ', b'Basic Og==', b'Bearer abc', b'BASIC dTpwOnE=']:
     put('basic_auth', h)
 
+ok = b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n{"client":"A"}'
+answers = [ok,
+           b'HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n' + ok,
+           b'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n' + ok,
+           b'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{"a"\r\n3\r\n:1}\r\n0\r\n\r\n',
+           b'HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n',
+           b'HTTP/1.1 304 Not Modified\r\n\r\n',
+           b'HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\n{}',
+           b'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{"until":"close"}',
+           b'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 2\r\n\r\n{}',
+           ok + ok,
+           b'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n']
+for i, a in enumerate(answers):
+    for flags in (0x00, 0x08, 0x02, 0x0C):
+        put('upstream_framing', bytes([flags]) + a)
+put('upstream_framing', bytes([0x01]) + b'HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n')
+
 for dirpath, _, files in os.walk(root):
     if '/build' in dirpath or '/.git' in dirpath or '/tests/fuzz' in dirpath:
         continue
