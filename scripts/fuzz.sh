@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-180}"
 shift || true
-all_targets=(xml_request json_response json_reader route_match basic_auth config upstream_framing)
+all_targets=(xml_request json_response json_reader route_match basic_auth config upstream_framing token_answer)
 targets=("${all_targets[@]}")
 if [ $# -gt 0 ]; then targets=("$@"); fi
 

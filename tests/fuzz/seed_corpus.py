@@ -87,6 +87,13 @@ for i, a in enumerate(answers):
         put('upstream_framing', bytes([flags]) + a)
 put('upstream_framing', bytes([0x01]) + b'HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n')
 
+for body in [b'{"access_token":"eyJhbGciOi.abc.def","token_type":"Bearer","expires_in":3600}',
+             b'{"access_token":"t","expires_in":"3600"}', b'{"access_token":"t","expires_in":3600.5}',
+             b'{"access_token":"t","expires_in":99999999999}', b'{"access_token":"a b","expires_in":0}',
+             b'{"access_token":"\\u0041"}', b'{"error":"invalid_client","error_description":"bad\\nsecret"}']:
+    for status in (0, 4, 5):
+        put('token_answer', bytes([status]) + body)
+
 for dirpath, _, files in os.walk(root):
     if '/build' in dirpath or '/.git' in dirpath or '/tests/fuzz' in dirpath:
         continue
