@@ -21,6 +21,8 @@ struct listen_config {
   std::uint16_t port = 8080;            // 0: pick a free port (tests)
   std::size_t max_body_bytes = 10 * 1024 * 1024;   // XML request bodies; 413 beyond
   std::size_t max_header_bytes = 16 * 1024;        // 431/400 beyond
+  // Request-body bytes held in memory across all connections at once; 503 beyond.
+  std::size_t max_buffered_body_bytes = 64 * 1024 * 1024;
   int header_timeout_ms = 10000;        // time to receive the request head
   int idle_timeout_ms = 60000;          // keep-alive idle time between requests
   std::size_t max_connections = 1024;   // client connections served at once; more wait in the backlog

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <climits>
 #include <vector>
@@ -101,6 +102,11 @@ void read_listen(const field& f, listen_config& out, const std::filesystem::path
   set_integer(m, "port", 0, 65535, out.port, diag);
   set_integer(m, "max_body_bytes", min_limit_bytes, LLONG_MAX, out.max_body_bytes, diag);
   set_integer(m, "max_header_bytes", min_limit_bytes, LLONG_MAX, out.max_header_bytes, diag);
+  if (auto f = m.get("max_buffered_body_bytes")) {
+    // Below max_body_bytes a body of the allowed size could never be accepted.
+    const long long floor = static_cast<long long>(std::max<std::size_t>(min_limit_bytes, out.max_body_bytes));
+    if (auto n = read_integer(*f, floor, LLONG_MAX, diag)) out.max_buffered_body_bytes = static_cast<std::size_t>(*n);
+  }
   set_integer(m, "header_timeout_ms", 1, INT_MAX, out.header_timeout_ms, diag);
   set_integer(m, "idle_timeout_ms", 1, INT_MAX, out.idle_timeout_ms, diag);
   set_integer(m, "max_connections", 1, 1000000, out.max_connections, diag);

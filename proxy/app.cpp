@@ -46,6 +46,7 @@ server_options listener_options(const config::listen_config& l) {
   o.header_timeout = std::chrono::milliseconds(l.header_timeout_ms);
   o.idle_timeout = std::chrono::milliseconds(l.idle_timeout_ms);
   o.max_connections = l.max_connections;
+  o.max_buffered_body_bytes = l.max_buffered_body_bytes;
   return o;
 }
 
@@ -74,7 +75,8 @@ std::vector<std::string> needs_restart(const config::config& a, const config::co
   if (a.listen.tls.has_value() != b.listen.tls.has_value()) out.push_back("listen.tls (on/off)");
   if (a.listen.max_body_bytes != b.listen.max_body_bytes || a.listen.max_header_bytes != b.listen.max_header_bytes ||
       a.listen.max_connections != b.listen.max_connections || a.listen.header_timeout_ms != b.listen.header_timeout_ms ||
-      a.listen.idle_timeout_ms != b.listen.idle_timeout_ms)
+      a.listen.idle_timeout_ms != b.listen.idle_timeout_ms ||
+      a.listen.max_buffered_body_bytes != b.listen.max_buffered_body_bytes)
     out.push_back("listen limits");
   if (a.admin.has_value() != b.admin.has_value() ||
       (a.admin && b.admin && (a.admin->address != b.admin->address || a.admin->port != b.admin->port)))
@@ -125,6 +127,7 @@ class gateway_app {
     client_options.refusal = [](http::status status, const std::string& message) {
       return v1_error(static_cast<int>(status), message, new_request_id());
     };
+    client_options.check_head = [this](const request_head& head) { return pipeline_->check_head(head); };
     server_ = std::make_unique<http_server>(
         io_, client_options,
         [this](string_request& req, connection_events& events) { return pipeline_->handle(req, events); },

@@ -1,162 +1,23 @@
 #include "proxy/http_server.hpp"
 
-#include <sys/socket.h>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include <array>
 #include <system_error>
 
+#include "proxy/body_budget.hpp"
+#include "proxy/client_watch.hpp"
 #include "proxy/coro.hpp"
+#include "proxy/http_wire.hpp"
+#include "proxy/stream_exchange_on.hpp"
 
 namespace pcbridge::proxy {
 
 namespace beast = boost::beast;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
-
-namespace {
-
-// Streamed request bodies (attachments) may be much larger than XML bodies.
-constexpr std::uint64_t stream_body_limit = 4ULL * 1024 * 1024 * 1024;
-
-template <class Stream>
-beast::tcp_stream& lowest(Stream& s) {
-  return beast::get_lowest_layer(s);
-}
-
-// The stream_exchange of one request on a plain or TLS connection.
-template <class Stream>
-class exchange_on final : public stream_exchange {
- public:
-  exchange_on(Stream& s, beast::flat_buffer& buffer, http::request_parser<http::empty_body>&& head,
-              std::chrono::milliseconds idle, bool expects_continue)
-      : stream_(s), buffer_(buffer), parser_(std::move(head)), idle_(idle), owe_continue_(expects_continue) {
-    parser_.body_limit(stream_body_limit);
-  }
-
-  bool failed() const { return failed_; }
-  bool answered() const { return finished_; }
-  bool body_done() const { return parser_.is_done(); }
-
-  awaitable<std::optional<std::size_t>> read_body(std::span<char> into) override {
-    if (parser_.is_done() || into.empty()) co_return std::size_t{0};
-    if (owe_continue_) {
-      owe_continue_ = false;
-      http::response<http::empty_body> go_on{http::status::continue_, 11};
-      lowest(stream_).expires_after(idle_);
-      auto [cec, cn] = co_await http::async_write(stream_, go_on, use_tuple);
-      if (cec) {
-        failed_ = true;
-        co_return std::nullopt;
-      }
-    }
-    parser_.get().body().data = into.data();
-    parser_.get().body().size = into.size();
-    lowest(stream_).expires_after(idle_);
-    auto [ec, n] = co_await http::async_read(stream_, buffer_, parser_, use_tuple);
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) {
-      failed_ = true;
-      co_return std::nullopt;
-    }
-    co_return into.size() - parser_.get().body().size;
-  }
-
-  awaitable<bool> write_head(response_head head, std::optional<std::uint64_t> content_length) override {
-    response_.emplace(std::move(head));
-    response_->version(11);
-    if (content_length) {
-      response_->content_length(*content_length);
-    } else {
-      response_->chunked(true);
-    }
-    response_->body().data = nullptr;
-    response_->body().more = true;
-    serializer_.emplace(*response_);
-    lowest(stream_).expires_after(idle_);
-    auto [ec, n] = co_await http::async_write_header(stream_, *serializer_, use_tuple);
-    failed_ = failed_ || static_cast<bool>(ec);
-    co_return !ec;
-  }
-
-  awaitable<bool> write_body(std::span<const char> data) override {
-    if (!serializer_ || failed_) co_return false;
-    if (data.empty()) co_return true;
-    response_->body().data = const_cast<char*>(data.data());
-    response_->body().size = data.size();
-    response_->body().more = true;
-    lowest(stream_).expires_after(idle_);
-    auto [ec, n] = co_await http::async_write(stream_, *serializer_, use_tuple);
-    if (ec == http::error::need_buffer) ec = {};
-    failed_ = failed_ || static_cast<bool>(ec);
-    co_return !ec;
-  }
-
-  awaitable<bool> finish() override {
-    if (!serializer_ || failed_) co_return false;
-    response_->body().data = nullptr;
-    response_->body().size = 0;
-    response_->body().more = false;
-    lowest(stream_).expires_after(idle_);
-    auto [ec, n] = co_await http::async_write(stream_, *serializer_, use_tuple);
-    failed_ = failed_ || static_cast<bool>(ec);
-    finished_ = !ec;
-    co_return !ec;
-  }
-
-  // Whether the connection can serve another request: the body was read to its end and
-  // the answer written whole.
-  bool reusable() const { return !failed_ && finished_ && parser_.is_done() && parser_.get().keep_alive(); }
-
- private:
-  Stream& stream_;
-  beast::flat_buffer& buffer_;
-  http::request_parser<http::buffer_body> parser_;
-  std::chrono::milliseconds idle_;
-  std::optional<http::response<http::buffer_body>> response_;
-  std::optional<http::response_serializer<http::buffer_body>> serializer_;
-  bool failed_ = false;
-  bool finished_ = false;
-  bool owe_continue_ = false;  // the client waits for 100 Continue before sending the body
-};
-
-// Reads and drops what the client still sends after a refusal (for up to a second), so a
-// client that writes its whole body before reading sees the 413 instead of a reset.
-template <class Stream>
-awaitable<void> discard_input(Stream& stream) {
-  lowest(stream).expires_after(std::chrono::seconds(1));
-  std::array<char, 16 * 1024> sink;
-  std::size_t total = 0;
-  while (total < 64 * 1024 * 1024) {
-    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
-    if (ec) break;
-    total += n;
-  }
-}
-
-// Tells the handler when the client closes its side while the handler runs. Only an
-// orderly close (EOF) counts; bytes waiting (a pipelined request) do not.
-awaitable<void> watch_for_disconnect(tcp::socket& socket, std::shared_ptr<bool> active, connection_events* events) {
-  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, use_tuple);
-  if (ec || !*active) co_return;
-  char probe;
-  if (::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT) == 0 && events->on_disconnect)
-    events->on_disconnect();
-}
-
-}  // namespace
+using wire::lowest;
 
 // Counts a request as active for as long as it lives in the serve loop.
 class active_request {
@@ -172,7 +33,13 @@ class active_request {
 
 struct http_server::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io, server_options o, async_request_handler h, streaming_hooks s)
-      : io_(io), opts_(std::move(o)), handler_(std::move(h)), streaming_(std::move(s)), acceptor_(io), slot_freed_(io) {}
+      : io_(io),
+        opts_(std::move(o)),
+        handler_(std::move(h)),
+        streaming_(std::move(s)),
+        acceptor_(io),
+        slot_freed_(io),
+        buffered_(opts_.max_buffered_body_bytes) {}
 
   asio::io_context& io_;
   server_options opts_;
@@ -184,6 +51,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   std::size_t active_ = 0;  // requests between their head and the last byte of their answer
   bool draining_ = false;
   asio::steady_timer slot_freed_;  // the accept loop waits on it while at max_connections
+  body_budget buffered_;           // request bodies held in memory, all connections
 
   string_response refuse(http::status status, const std::string& message) const {
     string_response res = opts_.refusal ? opts_.refusal(status, message) : string_response{status, 11};
@@ -239,86 +107,117 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       // Beast checks Content-Length against the body limit when the head is read; the
       // limit that applies (XML or streamed) is set once the route is known.
       head.body_limit(boost::none);
-      lowest(stream).expires_after(first ? opts_.header_timeout : opts_.idle_timeout);
+      const wire::head_outcome read =
+          co_await wire::read_head(stream, buffer, head, first, opts_.header_timeout, opts_.idle_timeout);
       first = false;
-      auto [ec, n] = co_await http::async_read_header(stream, buffer, head, use_tuple);
-      if (ec == http::error::header_limit) {
-        string_response res = refuse(http::status::request_header_fields_too_large,
-                                     "request header larger than " + std::to_string(opts_.header_limit) + " bytes");
-        co_await http::async_write(stream, res, use_tuple);
+      // A head that cannot be read whole is answered (400, 431) and the connection closed:
+      // where its body would start is unknown.
+      const wire::request_facts unknown{11, false, false};
+      if (read == wire::head_outcome::too_large) {
+        co_await wire::answer_before_body(stream, refuse(http::status::request_header_fields_too_large,
+                                                         "request header larger than " +
+                                                             std::to_string(opts_.header_limit) + " bytes"),
+                                          unknown, true, opts_.idle_timeout);
         co_return;
       }
-      if (ec) co_return;  // closed, timed out or malformed: nothing sensible to answer
+      if (read == wire::head_outcome::malformed) {
+        co_await wire::answer_before_body(stream, refuse(http::status::bad_request, "malformed HTTP request"), unknown,
+                                          true, opts_.idle_timeout);
+        co_return;
+      }
+      if (read != wire::head_outcome::ok) co_return;  // closed, reset or timed out: nobody to answer
       const active_request counted(active_);
-
-      lowest(stream).expires_after(opts_.idle_timeout);
-      const bool expects_continue = beast::iequals(head.get()[http::field::expect], "100-continue");
-
-      if (streaming_.wants && streaming_.wants(head.get())) {
-        // A streamed body is asked for (100 Continue) only when the handler starts reading
-        // it, i.e. after the request was authenticated.
-        const request_head header = head.get().base();
-        exchange_on<Stream> exchange(stream, buffer, std::move(head), opts_.idle_timeout, expects_continue);
-        connection_events events;
-        co_await streaming_.handle(header, exchange, events);
-        if (exchange.answered() && !exchange.body_done()) co_await discard_input(stream);
-        if (!exchange.reusable() || draining_) co_return;
-        continue;
-      }
-
-      if (expects_continue) {
-        http::response<http::empty_body> go_on{http::status::continue_, 11};
-        auto [cec, cn] = co_await http::async_write(stream, go_on, use_tuple);
-        if (cec) co_return;
-      }
-
-      http::request_parser<http::string_body> parser(std::move(head));
-      parser.body_limit(opts_.body_limit);
-      // Beast compares Content-Length with the limit only while reading the head: check it here.
-      const auto declared = parser.content_length();
-      beast::error_code bec;
-      if (declared && *declared > opts_.body_limit) {
-        bec = http::error::body_limit;
-      } else {
-        auto [read_ec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
-        bec = read_ec;
-      }
-      if (bec == http::error::body_limit) {
-        string_response res = refuse(http::status::payload_too_large,
-                                     "request body larger than " + std::to_string(opts_.body_limit) + " bytes");
-        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
-        if (!wec) co_await discard_input(stream);
-        co_return;
-      }
-      if (bec) co_return;
-
-      string_request req = parser.release();
-      connection_events events;
-      auto watching = std::make_shared<bool>(true);
-      asio::co_spawn(io_, watch_for_disconnect(lowest(stream).socket(), watching, &events), asio::detached);
-      handler_result result = co_await handler_(req, events);
-      *watching = false;
-      beast::error_code ignored;
-      lowest(stream).socket().cancel(ignored);  // ends the watch
-
-      if (result.delay.count() > 0) {
-        asio::steady_timer timer(io_, result.delay);
-        co_await timer.async_wait(use_tuple);
-      }
-      if (result.drop_connection) {
-        // Abortive close (RST): the client sees a reset after its request was sent.
-        lowest(stream).socket().set_option(tcp::socket::linger(true, 0), ignored);
-        lowest(stream).socket().close(ignored);
-        co_return;
-      }
-      string_response& res = result.response;
-      res.version(req.version());
-      res.keep_alive(req.keep_alive() && res.keep_alive() && !draining_);
-      if (req.method() != http::verb::head) res.prepare_payload();
-      lowest(stream).expires_after(opts_.idle_timeout);
-      auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
-      if (wec || !res.keep_alive()) co_return;
+      if (!co_await serve_request(stream, buffer, head)) co_return;
     }
+  }
+
+  // One request whose head was read; whether the connection can serve another.
+  template <class Stream>
+  awaitable<bool> serve_request(Stream& stream, beast::flat_buffer& buffer, http::request_parser<http::empty_body>& head) {
+    wire::request_facts facts = wire::facts_of(head.get());
+    facts.keep_alive = facts.keep_alive && !draining_;
+    const bool body_pending = !head.is_done();
+    if (auto problem = wire::head_problem(head.get()))
+      co_return co_await wire::answer_before_body(stream, refuse(http::status::bad_request, *problem), facts,
+                                                  body_pending, opts_.idle_timeout);
+    if (opts_.check_head)
+      if (auto answer = opts_.check_head(head.get()))
+        co_return co_await wire::answer_before_body(stream, std::move(*answer), facts, body_pending,
+                                                    opts_.idle_timeout);
+    const bool expects_continue = beast::iequals(head.get()[http::field::expect], "100-continue");
+
+    if (streaming_.wants && streaming_.wants(head.get())) {
+      // A streamed body is asked for (100 Continue) only when the handler starts reading
+      // it, i.e. after the request was authenticated and given its quota turn.
+      const request_head header = head.get().base();
+      connection_events events;
+      wire::client_watch<Stream> watch(stream, events, header.version() >= 11 && !body_pending);
+      wire::exchange_on<Stream> exchange(stream, buffer, std::move(head), opts_.idle_timeout, expects_continue, watch);
+      watch.start();
+      co_await streaming_.handle(header, exchange, events);
+      co_await watch.stop();
+      if (exchange.answered() && !exchange.body_done()) {
+        co_await wire::linger_and_close(stream);
+        co_return false;
+      }
+      co_return exchange.reusable() && !draining_;
+    }
+
+    http::request_parser<http::string_body> parser(std::move(head));
+    parser.body_limit(opts_.body_limit);
+    // Beast compares Content-Length with the limit only while reading the head: check it here.
+    const auto declared = parser.content_length();
+    const auto too_large = [&] {
+      return refuse(http::status::payload_too_large,
+                    "request body larger than " + std::to_string(opts_.body_limit) + " bytes");
+    };
+    if (declared && *declared > opts_.body_limit)
+      co_return co_await wire::answer_before_body(stream, too_large(), facts, true, opts_.idle_timeout);
+    // The body's bytes are held from the moment they are read until the answer is written.
+    body_budget::reservation held(buffered_);
+    const auto no_room = [&] {
+      string_response res = refuse(http::status::service_unavailable,
+                                   "too many request bodies in memory at once; send it again shortly");
+      res.set(http::field::retry_after, "1");
+      return res;
+    };
+    if (body_pending && !held.grow_to(static_cast<std::size_t>(declared.value_or(0))))
+      co_return co_await wire::answer_before_body(stream, no_room(), facts, true, opts_.idle_timeout);
+    if (expects_continue && body_pending && !co_await wire::send_continue(stream, opts_.idle_timeout)) co_return false;
+
+    lowest(stream).expires_after(opts_.idle_timeout);
+    while (!parser.is_done()) {
+      auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+      if (ec == http::error::body_limit)
+        co_return co_await wire::answer_before_body(stream, too_large(), facts, true, opts_.idle_timeout);
+      if (ec) co_return false;
+      if (!held.grow_to(parser.get().body().size()))  // a chunked body, its size known only as it comes
+        co_return co_await wire::answer_before_body(stream, no_room(), facts, true, opts_.idle_timeout);
+    }
+
+    string_request req = parser.release();
+    connection_events events;
+    wire::client_watch<Stream> watch(stream, events, req.version() >= 11);
+    watch.start();
+    handler_result result = co_await handler_(req, events);
+    co_await watch.stop();
+
+    if (result.delay.count() > 0) {
+      asio::steady_timer timer(io_, result.delay);
+      co_await timer.async_wait(use_tuple);
+    }
+    if (result.drop_connection) {
+      // Abortive close (RST): the client sees a reset after its request was sent.
+      beast::error_code ignored;
+      lowest(stream).socket().set_option(tcp::socket::linger(true, 0), ignored);
+      lowest(stream).socket().close(ignored);
+      co_return false;
+    }
+    string_response& res = result.response;
+    res.version(req.version());
+    res.keep_alive(req.keep_alive() && res.keep_alive() && !draining_);
+    const bool written = co_await wire::write_answer(stream, res, facts.head_method, opts_.idle_timeout);
+    co_return written && res.keep_alive();
   }
 };
 

@@ -26,9 +26,15 @@ using string_response = http::response<http::string_body>;
 using request_head = http::request_header<>;
 using response_head = http::response_header<>;
 
-// Builds the answer for a request the server refuses before any handler runs (413 body
-// too large, 431 header too large); the proxy answers these in V1 error shape.
+// Builds the answer for a request the server refuses before any handler runs (400
+// malformed, 413 body too large, 431 header too large, 503 no room to buffer the body);
+// the proxy answers these in V1 error shape.
 using refusal_builder = std::function<string_response(http::status, const std::string& message)>;
+
+// Looks at a request head before its body is read (route, credentials): an answer refuses
+// the request there, so the body of a client that may not send one is never buffered and
+// 100 Continue is sent only to a request that passed.
+using head_checker = std::function<std::optional<string_response>(const request_head&)>;
 
 struct server_options {
   std::string address = "127.0.0.1";
@@ -38,7 +44,11 @@ struct server_options {
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::size_t max_connections = 1024;     // further clients wait in the listen backlog
+  // Request-body bytes buffered across all connections at once (streamed bodies are not
+  // buffered); a request whose body would pass it is answered 503. 0: no cap.
+  std::size_t max_buffered_body_bytes = 0;
   refusal_builder refusal;                // empty: plain-text answers
+  head_checker check_head;                // empty: every head passes
 };
 
 // What a handler answers. `delay` postpones the answer (asynchronously; other
@@ -52,8 +62,9 @@ struct handler_result {
 
 // Signals from the connection to the handler of one request.
 struct connection_events {
-  // Set by the handler; called when the client closes the connection while the handler
-  // still runs (e.g. to give up a place in a queue).
+  // Set by the handler; called when the client is gone (its connection reset, or closed
+  // whole; not a half-close) while the handler runs and does not use the connection, e.g.
+  // to give up a place in a queue. See client_watch.hpp.
   std::function<void()> on_disconnect;
 };
 

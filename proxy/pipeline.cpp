@@ -177,4 +177,30 @@ awaitable<handler_result> pipeline::handle(string_request& req, connection_event
   co_return handler_result{std::move(answer)};
 }
 
+// The steps a request head alone decides, before its body is read (http_server.hpp
+// head_checker): the same functions, in the same order, as run() and run_stream(), which
+// do them again once the body is there; here they only refuse.
+std::optional<string_response> pipeline::check_head(const request_head& head) const {
+  const auto started = steady::now();
+  const gateway g = g_;
+  string_request req;
+  req.base() = head;
+  access_record rec = start_record(req);
+  request_state st{req, rec};
+  step_result answer;
+  if (g.cfg->native_v2 && is_native_v2_path(head.target())) {
+    st.native_v2 = true;
+    st.rec.v1_method = "NativeV2";
+    answer = authenticate_client(g, st);
+  } else {
+    answer = match_route(g, st, false);
+    if (!answer) answer = authenticate_client(g, st);
+    if (!answer && st.who.admin) answer = match_route(g, st, true);
+  }
+  if (!answer) return std::nullopt;
+  answer->version(head.version());
+  finish_record(g, st, answer->result_int(), started);
+  return answer;
+}
+
 }  // namespace pcbridge::proxy

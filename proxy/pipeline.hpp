@@ -37,6 +37,9 @@ class pipeline {
  public:
   explicit pipeline(gateway g) : g_(std::move(g)) {}
   awaitable<handler_result> handle(string_request& req, connection_events& events);
+  // Route and credentials from the head alone: an answer refuses the request before its
+  // body is read (server_options::check_head).
+  std::optional<string_response> check_head(const request_head& head) const;
 
   // Attachments: requests whose body (upload) or answer (download) is bytes are streamed
   // between client and upstream instead of buffered (streaming.cpp).

@@ -10,6 +10,7 @@
 
 #include <thread>
 
+#include "e2e/raw_client.hpp"
 #include "e2e/stack.hpp"
 
 using namespace e2e;
@@ -76,4 +77,40 @@ TEST_CASE("limits: beyond listen.max_connections new clients wait until a connec
   CHECK(std::string(buf, 12) == "HTTP/1.1 200");
   ::close(b);
   ::close(c);
+}
+
+TEST_CASE("limits: on a kept-alive connection the idle timeout lasts until the next head starts, then header_timeout_ms") {
+  stack_options o;
+  o.listen_override = "listen: { address: 127.0.0.1, port: 0, header_timeout_ms: 500, idle_timeout_ms: 5000 }\n";
+  stack s(o);
+  const std::string request = "GET " + v1 + "/Projects HTTP/1.1\r\nHost: x\r\nAuthorization: " + basic(user, password) +
+                              "\r\n\r\n";
+  // Idle past header_timeout_ms between two requests: still served.
+  const int idle = raw::connect_to(s.proxy_port());
+  REQUIRE(raw::write_all(idle, request));
+  REQUIRE(raw::read_one_answer(idle, std::chrono::milliseconds(5000)).status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  REQUIRE(raw::write_all(idle, request));
+  CHECK(raw::read_one_answer(idle, std::chrono::milliseconds(5000)).status == 200);
+  ::close(idle);
+
+  // A second head dripped a byte every 200 ms: cut off once header_timeout_ms has passed
+  // since its first byte, long before the idle timeout.
+  const int drip = raw::connect_to(s.proxy_port());
+  REQUIRE(raw::write_all(drip, request));
+  REQUIRE(raw::read_one_answer(drip, std::chrono::milliseconds(5000)).status == 200);
+  const auto started = std::chrono::steady_clock::now();
+  bool closed = false;
+  for (std::size_t i = 0; i < 20 && !closed; ++i) {
+    if (!raw::write_all(drip, request.substr(i, 1))) {
+      closed = true;
+      break;
+    }
+    closed = raw::closed_within(drip, std::chrono::milliseconds(200));
+  }
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  CAPTURE(took.count());
+  CHECK(closed);
+  CHECK(took < std::chrono::milliseconds(2500));  // 20 drips (4 s) would fit within the idle timeout
+  ::close(drip);
 }

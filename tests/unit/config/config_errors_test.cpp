@@ -115,6 +115,14 @@ clients:
         "t.yaml:13: upstream.max_response_bytes: must be at most 9223372036854775807\n");
 }
 
+TEST_CASE("listen.max_buffered_body_bytes below max_body_bytes is refused") {
+  const load_result r = load_config_text(
+      "upstream: { base_url: 'https://a.example', token_url: 'https://b.example' }\n"
+      "basic_as_client_credentials: { enabled: true }\n"
+      "listen: { max_body_bytes: 4096, max_buffered_body_bytes: 4095 }\n");
+  CHECK(errors_of(r) == "t.yaml:3: listen.max_buffered_body_bytes: must be at least 4096\n");
+}
+
 TEST_CASE("a negative port and operations_per_minute 0 are out of range") {
   const load_result r = load_config_text(
       "upstream: { base_url: 'https://a.example', token_url: 'https://b.example', operations_per_minute: 0 }\n"

@@ -14,6 +14,7 @@ TEST_CASE("a full config is read into every field") {
   port: 9090
   max_body_bytes: 2048
   max_header_bytes: 4096
+  max_buffered_body_bytes: 8192
   header_timeout_ms: 1500
   idle_timeout_ms: 2500
 upstream:
@@ -57,6 +58,7 @@ log:
   CHECK(c.listen.port == 9090);
   CHECK(c.listen.max_body_bytes == 2048);
   CHECK(c.listen.max_header_bytes == 4096);
+  CHECK(c.listen.max_buffered_body_bytes == 8192);
   CHECK(c.listen.header_timeout_ms == 1500);
   CHECK(c.listen.idle_timeout_ms == 2500);
 
@@ -104,6 +106,7 @@ TEST_CASE("absent keys take the defaults of config.hpp") {
   CHECK(c.listen.port == 8080);
   CHECK(c.listen.max_body_bytes == 10485760);
   CHECK(c.listen.max_header_bytes == 16384);
+  CHECK(c.listen.max_buffered_body_bytes == 64 * 1024 * 1024);
   CHECK(c.listen.header_timeout_ms == 10000);
   CHECK(c.listen.idle_timeout_ms == 60000);
   CHECK(c.upstream.base_url == "https://api.example.com");
