@@ -16,8 +16,20 @@ namespace {
 
 namespace vf = value_format;
 
-// Highest Instance index a request may name: a partial write extends the current list up to it.
+// Highest Instance index a request may name: a write extends the current list up to it. A
+// gap (index 5 of a 3-instance field) is padded with empty instances, which is how V2 writes
+// an instance without a value (v2-api.md §2.8), so the index the client named stays its index.
 constexpr long max_instance_index = 9999;
+
+// (I) A DataField without a Value attribute. XmlSerializer omits an attribute whose string is
+// null, so such an element is a client object whose Value was null: pcbridge answers a JSON
+// null as an omitted attribute (mapping.md §3), and the inverse keeps a read-modify-write
+// round trip unchanged (a field read as null is written back as null) while a client that set
+// null to clear a field does clear it. Skipping the field instead would drop such a clear
+// silently. `clear`: single-instance fields send "Value":null, an instance becomes "" (an
+// instance without a value); `skip`: the element is ignored.
+enum class missing_value { clear, skip };
+constexpr missing_value data_field_without_value = missing_value::clear;
 
 // A data-field value in a request, typed through the schema or by pattern (mapping.md §3).
 // False (with `error`) when a Date field's value is not a date.
@@ -33,8 +45,8 @@ bool convert_value(method_id m, std::string_view field, std::string& value, cons
         }
         const auto d = vf::parse_v1_date(trim(value));
         if (!d) {
-          error = bad_request(m, "DataField " + std::string(field) + ": \"" + value +
-                                     "\" is not a date (expected MM/dd/yyyy, M/d/yyyy or yyyy-MM-dd)");
+          error = bad_request(m, "DataField " + std::string(field) + ": \"" + value + "\" is not a date (expected " +
+                                     std::string(vf::v1_date_shapes) + ")");
           return false;
         }
         value = vf::format_v2_date(*d);
@@ -81,7 +93,6 @@ struct field_group {
   bool multi = false;
   std::optional<std::string> value;        // single-instance fields
   std::vector<instance_value> instances;   // multi-instance fields, sorted by index
-  bool complete = true;                    // indexes are exactly 0..n-1
   std::vector<std::string> whole;          // the list to send
 };
 
@@ -144,14 +155,17 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
     std::optional<std::string> value = field_of(df, "Value");
     std::optional<std::string> index_text = field_of(df, "Instance");
     if (!index_text) index_text = field_of(df, "InstanceId");
+    if (!value && data_field_without_value == missing_value::skip) continue;
     if (value && !convert_value(m, *id, *value, ctx, result.typing_fallbacks, error)) return error;
+    // A field the schema marks multi-instance, sent without an index, is instance 0 (mapping.md §5).
+    if (!index_text && ctx.types && ctx.types->is_multi_instance(*id)) index_text = "0";
 
     if (!index_text) {
       if (multi_by_id.contains(*id)) {
         return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
       }
       single_ids.push_back(*id);
-      groups.push_back(field_group{*id, false, std::move(value), {}, true, {}});
+      groups.push_back(field_group{*id, false, std::move(value), {}, {}});
       continue;
     }
     const std::optional<long> index = parse_index(*index_text);
@@ -163,13 +177,16 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
     }
     auto [it, added] = multi_by_id.try_emplace(*id, groups.size());
-    if (added) groups.push_back(field_group{*id, true, std::nullopt, {}, true, {}});
+    if (added) groups.push_back(field_group{*id, true, std::nullopt, {}, {}});
     groups[it->second].instances.push_back(instance_value{*index, value.value_or(std::string())});
   }
 
-  bool partial = false;
+  // Any write with instance indexes patches the current list: V1 addressed instances one by
+  // one, so a write never sends a shorter list than the current one (mapping.md §5).
+  bool instances = false;
   for (auto& g : groups) {
     if (!g.multi) continue;
+    instances = true;
     std::stable_sort(g.instances.begin(), g.instances.end(),
                      [](const instance_value& a, const instance_value& b) { return a.index < b.index; });
     for (std::size_t i = 0; i + 1 < g.instances.size(); ++i) {
@@ -178,15 +195,9 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
                                   " more than once");
       }
     }
-    g.complete = g.instances.back().index == static_cast<long>(g.instances.size()) - 1;
-    if (g.complete) {
-      for (auto& inst : g.instances) g.whole.push_back(std::move(inst.value));
-    } else {
-      partial = true;
-    }
   }
 
-  if (partial) {
+  if (instances) {
     if (!current) {
       result.needs_current_data = true;
       return result;
@@ -199,7 +210,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
     const nlohmann::json doc = nlohmann::json::parse(*current, nullptr, false);
     if (doc.is_discarded()) return bad_answer(m, "(root)", "invalid JSON");
     for (auto& g : groups) {
-      if (!g.multi || g.complete) continue;
+      if (!g.multi) continue;
       auto base = current_values(m, doc, g.id);
       if (!base) return base.error();
       g.whole = std::move(*base);

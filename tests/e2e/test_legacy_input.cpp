@@ -42,6 +42,17 @@ json last_post_body(const stack& s) {
   return last;
 }
 
+// The draft's instances of one field, in order, as the V1 GetProjectData answer lists them.
+json draft_values(const stack& s, const std::string& project, const std::string& field) {
+  auto r = s.v1("GET", v1 + data_path(project));
+  REQUIRE(r.status == 200);
+  json values = json::array();
+  const std::regex re("<DataField DataFieldId=\"" + field + "\"[^>]*?Value=\"([^\"]*)\"[^>]*?Instance=\"([0-9]+)\"");
+  for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), re); it != std::sregex_iterator(); ++it)
+    values.push_back((*it)[1].str());
+  return values;
+}
+
 // The Value of each DataField of a V1 data answer, by id (instances joined with '|').
 std::string value_of(const std::string& body, const std::string& id) {
   const std::regex re("<DataField DataFieldId=\"" + id + "\"[^>]*?Value=\"([^\"]*)\"");
@@ -59,6 +70,49 @@ long metric(const stack& s, const std::string& name) {
 }
 
 }  // namespace
+
+TEST_CASE("legacy input: writing Instance 0 of a 3-instance field keeps instances 1 and 2") {
+  stack s;
+  const std::string target = v1 + data_path(draft_project);
+  // Three instances, written as V1 did: one DataField per instance.
+  REQUIRE(s.v1("POST", target,
+               set_body("<DataField DataFieldId=\"DF9INVERTER9\" Value=\"Acme\" Instance=\"0\"/>"
+                        "<DataField DataFieldId=\"DF9INVERTER9\" Value=\"Enphase\" Instance=\"1\"/>"
+                        "<DataField DataFieldId=\"DF9INVERTER9\" Value=\"SolarEdge\" Instance=\"2\"/>"))
+              .status == 200);
+  CHECK(draft_values(s, draft_project, "DF9INVERTER9") == json({"Acme", "Enphase", "SolarEdge"}));
+
+  // Instance 0 alone: the current draft is read, only index 0 changes, the whole list is sent.
+  s.clear_sim_requests();
+  auto r = s.v1("POST", target, set_body("<DataField DataFieldId=\"DF9INVERTER9\" Value=\"Other\" Instance=\"0\"/>"));
+  CAPTURE(r.body);
+  REQUIRE(r.status == 200);
+  const std::string draft = v2 + "/Projects/" + draft_project + "/Forms/" + form + "/Draft/Data";
+  CHECK(upstream_calls(s) == std::vector<std::string>{"GET " + draft, "POST " + draft});
+  CHECK(last_post_body(s) == json::parse(R"({"Project":{"DataFields":[
+      {"DataFieldId":"DF9INVERTER9","Values":["Other","Enphase","SolarEdge"]}]}})"));
+  // The answer and a later read both show instances 1 and 2 intact.
+  CHECK(value_of(r.body, "DF9INVERTER9") == "Other|Enphase|SolarEdge");
+  CHECK(draft_values(s, draft_project, "DF9INVERTER9") == json({"Other", "Enphase", "SolarEdge"}));
+
+  // Index 3 of a 3-instance field appends.
+  REQUIRE(s.v1("POST", target, set_body("<DataField DataFieldId=\"DF9INVERTER9\" Value=\"Acme\" Instance=\"3\"/>"))
+              .status == 200);
+  CHECK(draft_values(s, draft_project, "DF9INVERTER9") == json({"Other", "Enphase", "SolarEdge", "Acme"}));
+
+  // A gap (index 5 of 4): the missing instance 4 is an empty instance (v2-api.md §2.8).
+  s.clear_sim_requests();
+  REQUIRE(s.v1("POST", target, set_body("<DataField DataFieldId=\"DF9INVERTER9\" Value=\"Enphase\" Instance=\"5\"/>"))
+              .status == 200);
+  CHECK(last_post_body(s) == json::parse(R"({"Project":{"DataFields":[
+      {"DataFieldId":"DF9INVERTER9","Values":["Other","Enphase","SolarEdge","Acme","","Enphase"]}]}})"));
+
+  // A multi-instance field (per the form schema) sent without an index is instance 0.
+  s.clear_sim_requests();
+  REQUIRE(s.v1("POST", target, set_body("<DataField DataFieldId=\"DF9INVERTER9\" Value=\"SolarEdge\"/>")).status == 200);
+  CHECK(last_post_body(s) == json::parse(R"({"Project":{"DataFields":[
+      {"DataFieldId":"DF9INVERTER9","Values":["SolarEdge","Enphase","SolarEdge","Acme","","Enphase"]}]}})"));
+}
 
 TEST_CASE("legacy input: .NET date shapes are accepted end to end (SetProjectData, ByData Content, changed_since)") {
   stack s;

@@ -146,7 +146,8 @@ TEST_CASE("SetProjectData: values typed by the schema") {
   CHECK(value_of("D", "2014-10-28") == "2014-10-28");
   CHECK(value_of("D", "") == "");
   CHECK(value_of("D", "2/30/2024") ==
-        "400 SetProjectData: DataField D: \"2/30/2024\" is not a date (expected MM/dd/yyyy, M/d/yyyy or yyyy-MM-dd)");
+        "400 SetProjectData: DataField D: \"2/30/2024\" is not a date (expected yyyy-MM-dd, M/d/yyyy or MM/dd/yyyy, "
+        "optionally followed by a time)");
   CHECK(value_of("B", "True") == "true");
   CHECK(value_of("B", "FALSE") == "false");
   CHECK(value_of("B", "true") == "true");
@@ -162,6 +163,13 @@ TEST_CASE("SetProjectData: pattern fallback without a schema is counted") {
                                          R"(<DataField DataFieldId="E" Value="x" Instance="0"/><DataField DataFieldId="E" Value="True" Instance="1"/>)"),
                             no_schema);
   REQUIRE(r);
+  REQUIRE(r->needs_current_data);  // instances: the current list is read first
+  r = v1_request_to_v2_with_current(method_id::SetProjectData,
+                                    data_request(R"(<DataField DataFieldId="A" Value="1/2/2014"/><DataField DataFieldId="B" Value="False"/>)"
+                                                 R"(<DataField DataFieldId="C" Value="FALSE"/><DataField DataFieldId="D" Value="1/2/14"/>)"
+                                                 R"(<DataField DataFieldId="E" Value="x" Instance="0"/><DataField DataFieldId="E" Value="True" Instance="1"/>)"),
+                                    R"({"Project":{}})", no_schema);
+  REQUIRE(r);
   CHECK(r->typing_fallbacks == 3);
   CHECK(json::parse(r->body) == json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"A","Value":"2014-01-02"},
     {"DataFieldId":"B","Value":"false"},{"DataFieldId":"C","Value":"FALSE"},{"DataFieldId":"D","Value":"1/2/14"},
@@ -169,7 +177,11 @@ TEST_CASE("SetProjectData: pattern fallback without a schema is counted") {
 }
 
 TEST_CASE("SetProjectData: absent Value is null for single fields and \"\" for instances") {
-  CHECK(ok(method_id::SetProjectData, data_request(R"(<DataField DataFieldId="A"/><DataField DataFieldId="B" Instance="0"/>)")) ==
+  auto r = v1_request_to_v2_with_current(method_id::SetProjectData,
+                                         data_request(R"(<DataField DataFieldId="A"/><DataField DataFieldId="B" Instance="0"/>)"),
+                                         R"({"Project":{}})", no_schema);
+  REQUIRE(r);
+  CHECK(json::parse(r->body) ==
         json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"A","Value":null},{"DataFieldId":"B","Values":[""]}]}})"));
   CHECK(ok(method_id::SetProjectData, R"(<ProjectDataRequest><Project/></ProjectDataRequest>)") ==
         json::parse(R"({"Project":{"DataFields":[]}})"));
@@ -199,11 +211,11 @@ TEST_CASE("SetProjectData: a partial instance set asks for the current data, the
   REQUIRE(missing);
   CHECK(json::parse(missing->body)["Project"]["DataFields"][0]["Values"] == json::parse(R"(["","","new"])"));
 
-  // With nothing partial, the current data is not needed and not read.
-  auto complete = v1_request_to_v2_with_current(method_id::SetProjectData, data_request(R"(<DataField DataFieldId="M" Value="a" Instance="0"/>)"),
-                                                "not json", no_schema);
-  REQUIRE(complete);
-  CHECK(json::parse(complete->body) == json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["a"]}]}})"));
+  // Instance 0 alone is a partial write too: the current data is read and must be readable.
+  auto only_zero = v1_request_to_v2_with_current(method_id::SetProjectData, data_request(R"(<DataField DataFieldId="M" Value="a" Instance="0"/>)"),
+                                                 "not json", no_schema);
+  REQUIRE_FALSE(only_zero);
+  CHECK(only_zero.error().status == 502);
 }
 
 TEST_CASE("SetProjectData: an unreadable current data answer is a 502") {
@@ -240,7 +252,7 @@ TEST_CASE("SetAttachmentMetadata and SetProjectOwner accept attributes or child 
   CHECK(ok(method_id::SetProjectOwner, R"(<SetProjectOwnerRequest OwnerEmail=" a@b "/>)") == json{{"OwnerEmail", "a@b"}});
 }
 
-TEST_CASE("GetProjectsByNumber: no numbers is an empty list") {
-  CHECK(ok(method_id::GetProjectsByNumber, R"(<ProjectByNumberRequest><ProjectNumbers/></ProjectByNumberRequest>)") ==
-        json::parse(R"({"ProjectNumbers":[]})"));
+TEST_CASE("GetProjectsByNumber: no numbers is a 400, never an empty list") {
+  CHECK(fails(method_id::GetProjectsByNumber, R"(<ProjectByNumberRequest><ProjectNumbers/></ProjectByNumberRequest>)").starts_with(
+      "400 GetProjectsByNumber: no project number found; expected <ProjectByNumberRequest"));
 }
