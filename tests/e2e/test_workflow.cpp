@@ -303,9 +303,11 @@ TEST_CASE("workflow: create, set draft data, read it back, submit, poll changes,
     check_new_project_data(root.child("Project"), "Unsubmitted", "True");
   }
   {
+    // Instance writes read the current draft first (mapping.md §5): schema, draft, write.
     REQUIRE(upstream_calls(s) == std::vector<std::string>{"GET " + v2 + "/Forms/" + form + "/Schema",
+                                                          "GET " + v2 + data_path(new_project) + "/Draft/Data",
                                                           "POST " + v2 + data_path(new_project) + "/Draft/Data"});
-    auto write = s.sim_api_requests()[1];
+    auto write = s.sim_api_requests()[2];
     CHECK(write["headers"]["content-type"] == "application/json");
     CHECK(upstream_body(write) == json::parse(R"({"Project":{"DataFields":[
           {"DataFieldId":"DF0CUSTNAME1","Value":"Casey & Kim"},
@@ -448,15 +450,15 @@ TEST_CASE("workflow: a partial multi-instance write reads the current draft, the
   const std::string path = v1 + data_path(draft_project) + "/Data";
   const std::string v2_draft = v2 + data_path(draft_project) + "/Draft/Data";
 
-  // The complete list 0..1 goes as is, in one write (after the schema fetch).
+  // Even a 0..1 set reads the current draft first: it must never shorten a longer list.
   auto full = s.v1("POST", path,
                    data_request(draft_project,
                                 "<DataField DataFieldId=\"DF3DATES0003\" Value=\"03/01/2024\" Instance=\"0\"/>"
                                 "<DataField DataFieldId=\"DF3DATES0003\" Value=\"03/02/2024\" Instance=\"1\"/>"));
   v1_answer(full, 200, "ProjectDataSetResponse");
   REQUIRE(upstream_calls(s) ==
-          std::vector<std::string>{"GET " + v2 + "/Forms/" + form + "/Schema", "POST " + v2_draft});
-  CHECK(upstream_body(s.sim_api_requests()[1]) ==
+          std::vector<std::string>{"GET " + v2 + "/Forms/" + form + "/Schema", "GET " + v2_draft, "POST " + v2_draft});
+  CHECK(upstream_body(s.sim_api_requests()[2]) ==
         json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"DF3DATES0003","Values":["2024-03-01","2024-03-02"]}]}})"));
 
   // Only Instance="1": read the draft, patch index 1, send both.
