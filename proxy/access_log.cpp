@@ -40,6 +40,57 @@ void write_line(const std::string& text) {
 
 }  // namespace
 
+std::string log_field(std::string_view value) {
+  static constexpr char hex[] = "0123456789abcdef";
+  bool plain = !value.empty();
+  for (unsigned char c : value)
+    if (c <= 0x20 || c == 0x7F || c == '"' || c == '\\' || c == '=') plain = false;
+  if (plain) return std::string(value);
+  std::string out = "\"";
+  for (unsigned char c : value) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += "\\x";
+          out.push_back(hex[c >> 4]);
+          out.push_back(hex[c & 0xF]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string log_message(std::string_view message) {
+  // Free text keeps its spaces and quotes, but never starts a new line.
+  std::string out;
+  for (unsigned char c : message) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c < 0x20 && c != '\t') out += "\\x" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 0xF];
+    else out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
+std::string access_text_line(const access_record& r, std::string_view timestamp) {
+  std::string text = std::string(timestamp) + " access rid=" + log_field(r.request_id) + " " +
+                     log_field(r.http_method) + " " + log_field(r.path) + " v1_method=" + log_field(r.v1_method) +
+                     " user=" + log_field(r.user) + " status=" + std::to_string(r.status) +
+                     " upstream_status=" + std::to_string(r.upstream_status) +
+                     " upstream_calls=" + std::to_string(r.upstream_calls) +
+                     " duration_ms=" + std::to_string(r.duration.count());
+  if (!r.note.empty()) text += " note=" + log_field(r.note);
+  return text;
+}
+
 void logger::access(const access_record& r) const {
   if (cfg_.level > config::log_config::level_kind::info) return;
   if (cfg_.format == config::log_config::format_kind::json) {
@@ -52,13 +103,7 @@ void logger::access(const access_record& r) const {
     write_line(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return;
   }
-  std::string text = utc_now() + " access rid=" + r.request_id + " " + r.http_method + " " + r.path +
-                     " v1_method=" + r.v1_method + " user=" + r.user + " status=" + std::to_string(r.status) +
-                     " upstream_status=" + std::to_string(r.upstream_status) +
-                     " upstream_calls=" + std::to_string(r.upstream_calls) +
-                     " duration_ms=" + std::to_string(r.duration.count());
-  if (!r.note.empty()) text += " note=" + r.note;
-  write_line(text);
+  write_line(access_text_line(r, utc_now()));
 }
 
 void logger::line(config::log_config::level_kind level, std::string_view message) const {
@@ -68,7 +113,7 @@ void logger::line(config::log_config::level_kind level, std::string_view message
     write_line(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     return;
   }
-  write_line(utc_now() + " " + level_name(level) + " " + std::string(message));
+  write_line(utc_now() + " " + level_name(level) + " " + log_message(message));
 }
 
 void logger::info(std::string_view m) const { line(config::log_config::level_kind::info, m); }

@@ -22,6 +22,13 @@ struct access_record {
   std::string note;            // short reason for pcbridge's own errors, e.g. "bad_credentials"
 };
 
+// A field of the text format: as is when it is non-empty printable ASCII without spaces,
+// quotes, backslashes or '='; else quoted, with \" \\ \n \r \t and \xHH escapes. A client-chosen
+// value (user name, path) can then never end the line or fake another field.
+std::string log_field(std::string_view value);
+// The text-format access line (without the newline), `timestamp` first.
+std::string access_text_line(const access_record& r, std::string_view timestamp);
+
 class logger {
  public:
   explicit logger(config::log_config cfg) : cfg_(cfg) {}

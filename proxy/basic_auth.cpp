@@ -82,10 +82,10 @@ std::optional<identity> authenticate(const config::config& cfg, const basic_cred
     if (user_ok && password_ok && found == nullptr) found = &client;
   }
   if (found != nullptr)
-    return identity{found->user, found->client_id, found->client_secret, found->api_key, found->admin};
+    return identity{found->user, found->client_id, found->client_secret, found->api_key, found->admin, false};
   const auto& passthrough = cfg.basic_as_client_credentials;
   if (passthrough.enabled && !creds.user.empty() && !creds.password.empty())
-    return identity{creds.user, creds.user, creds.password, passthrough.api_key, passthrough.admin};
+    return identity{creds.user, creds.user, creds.password, passthrough.api_key, passthrough.admin, true};
   return std::nullopt;
 }
 

@@ -25,6 +25,9 @@ struct identity {
   std::string client_secret;
   std::optional<std::string> api_key;  // configured key; else the client's X-ApiKey is used
   bool admin = false;
+  // basic_as_client_credentials: the pair is the client's own claim, unproven until the
+  // token endpoint accepts it (token_cache::trust::unproven).
+  bool passthrough = false;
 };
 
 // Checks credentials against `cfg.clients` (password compared as SHA-256 digests with

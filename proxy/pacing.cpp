@@ -28,6 +28,12 @@ void pacing::record_start(time_point t) {
 
 void pacing::pause_until(time_point until) { paused_until_ = std::max(paused_until_, until); }
 
+pacing::time_point pacing::idle_from() const {
+  time_point t = std::max(theoretical_arrival_, paused_until_);
+  if (!starts_.empty()) t = std::max(t, starts_.back() + window_ + margin_);
+  return t;
+}
+
 int pacing::starts_in_window(time_point now) const {
   return static_cast<int>(std::count_if(starts_.begin(), starts_.end(), [&](time_point s) { return s > now - window_; }));
 }

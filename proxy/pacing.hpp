@@ -28,6 +28,9 @@ class pacing {
 
   int limit() const { return limit_; }
   std::chrono::nanoseconds interval() const { return interval_; }
+  // From this time on the state acts exactly like a fresh one (GCRA caught up, every
+  // recorded start out of the window and its margin, no pause): it may then be dropped.
+  time_point idle_from() const;
   // Starts recorded within the window ending at `now`.
   int starts_in_window(time_point now) const;
 

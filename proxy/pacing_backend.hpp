@@ -3,6 +3,8 @@
 // the default) or shared by several pcbridge instances (redis_pacing_backend). The rate
 // gate asks the backend, one caller at a time per key, whether an operation may start.
 #include <chrono>
+#include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,17 +33,41 @@ class pacing_backend {
   virtual std::string_view name() const = 0;
 };
 
+// Keys come from clients (a client without a configured api_key sends its own X-ApiKey),
+// so the state kept is bounded two ways: a key's state is dropped once it is idle
+// (pacing::idle_from: nothing it did still limits it, so a fresh state behaves the same),
+// and at most `max_keys` keys are tracked. A new key beyond that, with no tracked key idle,
+// is told to wait until the least recently used key goes idle (at most about one window):
+// the rate gate queues it like any paced caller, or refuses it with 429 + Retry-After when
+// that wait passes max_wait. Keys already tracked are never dropped early: that would
+// let them exceed the upstream's quota.
 class memory_pacing_backend final : public pacing_backend {
  public:
-  explicit memory_pacing_backend(pacing_settings settings) : settings_(settings) {}
+  using clock_function = std::function<pacing::time_point()>;
+  static constexpr std::size_t default_max_keys = 4096;
+
+  explicit memory_pacing_backend(pacing_settings settings, std::size_t max_keys = default_max_keys,
+                                 clock_function now = {});
   awaitable<std::chrono::milliseconds> try_start(const std::string& api_key) override;
   awaitable<void> pause(const std::string& api_key, std::chrono::milliseconds duration) override;
   std::string_view name() const override { return "memory"; }
+  std::size_t tracked_keys() const { return keys_.size(); }
 
  private:
-  pacing& state_for(const std::string& api_key);
+  struct slot {
+    pacing state;
+    std::list<std::string>::iterator order;
+  };
+  pacing::time_point now() const { return now_ ? now_() : pacing::clock::now(); }
+  void drop_idle(pacing::time_point now);
+  slot* find(const std::string& api_key);   // and marks it most recently used
+  slot& add(const std::string& api_key);
+
   pacing_settings settings_;
-  std::map<std::string, pacing> keys_;
+  std::size_t max_keys_;
+  clock_function now_;
+  std::map<std::string, slot, std::less<>> keys_;
+  std::list<std::string> lru_;  // least recently used first
 };
 
 }  // namespace pcbridge::proxy

@@ -44,7 +44,7 @@ v1_response answer_v1(request_state& st, const upstream_result& result, const tr
     st.typing_fallbacks += translated->typing_fallbacks;
     answer = v1_document(result.response.result_int(), std::move(translated->body), rid);
   }
-  copy_header(result.response, answer, "x-amzn-RequestId");
+  copy_upstream_header(result.response, answer, "x-amzn-RequestId", {st.token, st.creds.client_secret, st.api_key, st.password});
   return answer;
 }
 
@@ -73,9 +73,11 @@ awaitable<v1_response> run_native(const gateway& g, request_state& st) {
   http::response<http::string_body>& up = outcome.result.response;
   v1_response answer{up.result(), 11};
   answer.set("X-Request-Id", st.rec.request_id);
+  const std::initializer_list<std::string_view> secrets = {st.token, st.creds.client_secret, st.api_key, st.password};
   for (const char* name : {"Content-Type", "Content-Disposition", "Retry-After", "x-amzn-RequestId"})
-    copy_header(up, answer, name);
-  answer.body() = std::move(up.body());
+    copy_upstream_header(up, answer, name, secrets);
+  // An error body is upstream's text about this call: it may echo the token or key.
+  answer.body() = up.result_int() / 100 == 2 ? std::move(up.body()) : scrub_secrets(std::move(up.body()), secrets);
   co_return answer;
 }
 

@@ -52,7 +52,7 @@ std::string header_value(const string_request& req, std::string_view name) {
 }
 
 void copy_header(const http::response_header<>& from, v1_response& to, std::string_view name) {
-  if (auto it = from.find(name); it != from.end()) to.set(name, it->value());
+  copy_upstream_header(from, to, name, {});  // shape-checked; callers that know secrets pass them there
 }
 
 step_result refuse(request_state& st, std::string note, int status, const std::string& message) {
@@ -100,10 +100,11 @@ step_result authenticate_client(const gateway& g, request_state& st) {
 
 // 6. A token for this client (cached; one fetch in flight; never an expired one).
 awaitable<step_result> obtain_token(const gateway& g, request_state& st) {
-  token_lookup token = co_await g.tokens->get(st.creds);
+  token_lookup token = co_await g.tokens->get(
+      st.creds, st.who.passthrough ? token_cache::trust::unproven : token_cache::trust::configured);
   if (!token.ok) {
-    const bool own_credentials = g.cfg->basic_as_client_credentials.enabled && st.who.client_id == st.who.user;
-    if (token.credentials_rejected && own_credentials)
+    if (st.who.passthrough) st.rec.user = "-";  // an unproven pair is nobody: not a user in the usage report
+    if (token.credentials_rejected && st.who.passthrough)
       co_return refuse(st, "bad_credentials", 401, "invalid user name or password");
     co_return refuse(st, "no_token", 503, "no access token could be obtained for this client: " + token.error);
   }

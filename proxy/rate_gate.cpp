@@ -30,6 +30,11 @@ rate_gate::key_state& rate_gate::state_for(const std::string& api_key) {
   return *slot;
 }
 
+void rate_gate::forget_if_idle(const std::string& api_key) {
+  auto it = keys_.find(api_key);
+  if (it != keys_.end() && it->second->queue.empty() && !it->second->dispatching) keys_.erase(it);
+}
+
 awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool front,
                                              std::shared_ptr<admission_cancel> cancel) {
   const auto started = steady::now();
@@ -52,7 +57,10 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
     if (k.queue.empty() && !k.dispatching) {
       // Fast path: nobody waiting and the backend has a slot now.
       auto wait = co_await backend_.try_start(api_key);
-      if (wait.count() == 0) co_return result;
+      if (wait.count() == 0) {
+        forget_if_idle(api_key);
+        co_return result;
+      }
       head_wait = wait;
       head_wait_exact = true;
     } else if (k.dispatching) {
@@ -75,15 +83,20 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
   if (!front && k.queue.size() >= options_.max_queue) {
     result.outcome = admission::queue_full;
     result.retry_after = std::max(retry_after, std::chrono::seconds(1));
+    forget_if_idle(api_key);
     co_return result;
   }
   if (expected_wait > options_.max_wait) {
     result.outcome = admission::wait_too_long;
     result.retry_after = std::max(retry_after, std::chrono::seconds(1));
+    forget_if_idle(api_key);
     co_return result;
   }
 
-  if (gone()) co_return result;  // while the backend was asked
+  if (gone()) {  // while the backend was asked
+    forget_if_idle(api_key);
+    co_return result;
+  }
 
   auto w = std::make_shared<waiter>(executor_);
   w->timer.expires_at(started + options_.max_wait);
@@ -107,6 +120,7 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
   auto& queue = state_for(api_key).queue;
   queue.erase(std::remove(queue.begin(), queue.end(), w), queue.end());
   queue_changed(api_key, queue.size());
+  forget_if_idle(api_key);
   result.outcome = (cancel && cancel->cancelled) ? admission::cancelled : admission::wait_too_long;
   result.retry_after = std::chrono::seconds(1);
   co_return result;
@@ -131,6 +145,7 @@ awaitable<void> rate_gate::dispatch(std::string api_key) {
     w->timer.cancel();
   }
   state_for(api_key).dispatching = false;
+  forget_if_idle(api_key);
 }
 
 awaitable<void> rate_gate::pause(const std::string& api_key, std::chrono::milliseconds duration) {

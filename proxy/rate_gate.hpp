@@ -62,11 +62,15 @@ class rate_gate {
   }
 
   const rate_gate_options& options() const { return options_; }
+  // Keys with state here: only those with callers queued or a dispatcher running (a key's
+  // state is dropped as soon as neither holds, so invented keys leave nothing behind).
+  std::size_t tracked_keys() const { return keys_.size(); }
 
  private:
   struct waiter;
   struct key_state;
   key_state& state_for(const std::string& api_key);
+  void forget_if_idle(const std::string& api_key);
   awaitable<void> dispatch(std::string api_key);
 
   asio::any_io_executor executor_;

@@ -40,4 +40,8 @@ bool usable_token(std::string_view token);
 
 fetched_token parse_token_answer(std::string_view body, int status);
 
+// x-www-form-urlencoded escaping (RFC 6749 appendix B): how the secret travels in the
+// token request body, and so how an endpoint echoing that body shows it.
+std::string form_encode(std::string_view value);
+
 }  // namespace pcbridge::proxy

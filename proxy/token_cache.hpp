@@ -3,9 +3,14 @@
 // - one fetch in flight per client; concurrent callers wait for it;
 // - refreshed ahead of expiry (margin, at most half the lifetime); while a refresh runs,
 //   callers keep using the current token only if it is still valid;
-// - never hands out an expired token; fails closed (no token -> caller answers 503);
+// - never hands out an expired token, nor one within the in-flight safety of its expiry
+//   (5 s, or a fifth of the lifetime when shorter); fails closed (no token -> 503);
 // - after a failed fetch, callers are answered at once (no new fetch) until a backoff
 //   passes: 1 s, doubling per failure, at most 30 s; a success resets it;
+// - a failure's `error` is never empty and never holds the secret or a token;
+// - credentials marked trust::unproven (Basic pass-through) go through a login_guard:
+//   refused pairs are answered from memory, fetches for new pairs are rate-limited, and
+//   no entry is kept for a pair whose first fetch failed;
 // - invalidate() after an upstream 401 drops exactly the rejected token.
 // Runs on one thread (the proxy's io_context); the clock is injected for tests.
 #include <boost/asio/any_io_executor.hpp>
@@ -19,6 +24,7 @@
 #include <string>
 
 #include "proxy/coro.hpp"
+#include "proxy/login_guard.hpp"
 #include "proxy/token_answer.hpp"
 
 namespace pcbridge::proxy {
@@ -38,15 +44,19 @@ struct token_lookup {
   bool ok = false;
   std::string access_token;
   bool credentials_rejected = false;
-  std::string error;
+  std::string error;  // non-empty when !ok; safe to show (scrubbed)
 };
 
 class token_cache {
  public:
-  token_cache(asio::any_io_executor executor, token_fetch_function fetch, clock_function now,
-              std::chrono::seconds refresh_margin);
+  // configured: credentials from pcbridge's config. unproven: whatever a client sent
+  // (basic_as_client_credentials) until the token endpoint has accepted it once.
+  enum class trust { configured, unproven };
 
-  awaitable<token_lookup> get(const token_credentials& creds);
+  token_cache(asio::any_io_executor executor, token_fetch_function fetch, clock_function now,
+              std::chrono::seconds refresh_margin, login_guard::options guard = {});
+
+  awaitable<token_lookup> get(const token_credentials& creds, trust from = trust::configured);
   // Drops `rejected_token` (upstream answered 401) so the next get() fetches a new one.
   // At most one such forced refresh per client per `forced_refresh_interval`: a 401 that
   // has another cause (a wrong API key) must not make every request refetch the token
@@ -58,32 +68,43 @@ class token_cache {
   void on_fetch(std::function<void(bool ok)> hook) { on_fetch_ = std::move(hook); }
   // True when every one of `creds` has a token that is valid now (readiness).
   bool holds_valid_token(const token_credentials& creds) const;
-  // Why the last fetch for these credentials failed ("" when it did not).
+  // Why the last fetch for these credentials failed ("" when it did not); scrubbed.
   std::string last_error(const token_credentials& creds) const;
   std::uint64_t fetch_failures() const { return failures_; }
+  std::size_t tracked_credentials() const { return entries_.size(); }
+  const login_guard& guard() const { return guard_; }
 
  private:
+  struct pending {  // one fetch in flight; its waiters hold it, so it outlives the entry
+    explicit pending(asio::any_io_executor ex) : done(ex, token_clock::time_point::max()) {}
+    asio::steady_timer done;  // waiters wait on it; cancelled when the fetch is done
+    token_lookup result;      // set before `done` fires
+  };
   struct entry {
     std::string token;
     token_clock::time_point expires_at{};
     token_clock::time_point refresh_at{};
-    bool fetching = false;
-    std::shared_ptr<asio::steady_timer> fetch_done;  // waiters wait on it; cancelled when done
-    fetched_token last_failure;                      // result of the last failed fetch
-    std::uint64_t generation = 0;                    // bumped by each finished fetch
+    std::chrono::milliseconds safety{0};             // in-flight safety of this token
+    std::shared_ptr<pending> fetch;                  // non-null while a fetch runs
+    token_lookup last_failure;                       // result of the last failed fetch
     token_clock::time_point retry_not_before{};      // no new fetch before this after a failure
     std::chrono::seconds backoff{0};
     std::optional<token_clock::time_point> last_forced_refresh;
+    bool unproven = false;                           // fetched as trust::unproven
+    bool proven = false;                             // a fetch with these credentials succeeded
   };
 
-  awaitable<void> run_fetch(std::string key, token_credentials creds);
+  awaitable<void> run_fetch(std::string key, token_credentials creds, std::shared_ptr<pending> p);
   bool valid(const entry& e, token_clock::time_point now) const;
+  static token_lookup usable(const entry& e);
+  static token_lookup failure_of(fetched_token result, const token_credentials& creds, const entry& e);
   static std::string key_of(const token_credentials& creds);
 
   asio::any_io_executor executor_;
   token_fetch_function fetch_;
   clock_function now_;
   std::chrono::seconds refresh_margin_;
+  login_guard guard_;
   std::map<std::string, entry> entries_;
   std::function<void(bool)> on_fetch_;
   static constexpr std::chrono::seconds max_backoff{30};

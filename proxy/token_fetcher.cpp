@@ -1,26 +1,6 @@
 #include "proxy/token_fetcher.hpp"
 
-#include <cctype>
-
 namespace pcbridge::proxy {
-
-std::string form_encode(std::string_view value) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size() * 3);
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 0xF]);
-    }
-  }
-  return out;
-}
 
 token_fetcher::token_fetcher(upstream_client& client, endpoint token_endpoint, std::string token_path,
                              std::chrono::milliseconds timeout)

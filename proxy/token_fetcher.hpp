@@ -11,9 +11,6 @@
 
 namespace pcbridge::proxy {
 
-// x-www-form-urlencoded escaping (RFC 6749 appendix B).
-std::string form_encode(std::string_view value);
-
 class token_fetcher {
  public:
   token_fetcher(upstream_client& client, endpoint token_endpoint, std::string token_path,

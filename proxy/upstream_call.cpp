@@ -176,11 +176,11 @@ v1_response failure_answer(const request_state& st, const upstream_result& r, in
 v1_response upstream_error_answer(const request_state& st, const upstream_result& r) {
   std::string message = upstream_error_message(r.response.body());
   if (message.empty()) message = std::string(r.response.reason());
-  message = scrub_secrets("upstream: " + message, {st.token, st.creds.client_secret, st.api_key, st.password});
+  const std::initializer_list<std::string_view> secrets = {st.token, st.creds.client_secret, st.api_key, st.password};
+  message = scrub_secrets("upstream: " + message, secrets);
   v1_response res = v1_error(r.response.result_int(), message, st.rec.request_id);
-  if (auto it = r.response.find(http::field::retry_after); it != r.response.end())
-    res.set(http::field::retry_after, it->value());
-  if (auto it = r.response.find("x-amzn-RequestId"); it != r.response.end()) res.set("x-amzn-RequestId", it->value());
+  copy_upstream_header(r.response, res, "Retry-After", secrets);
+  copy_upstream_header(r.response, res, "x-amzn-RequestId", secrets);
   return res;
 }
 

@@ -2,6 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <ctime>
+
+#include "proxy/retry_policy.hpp"
+#include "proxy/token_answer.hpp"
 #include "translators/translate.hpp"
 
 namespace pcbridge::proxy {
@@ -73,12 +78,47 @@ std::string upstream_error_message(std::string_view body, std::size_t max_chars)
 }
 
 std::string scrub_secrets(std::string text, std::initializer_list<std::string_view> secrets) {
-  for (std::string_view secret : secrets) {
-    if (secret.size() < 3) continue;
+  auto replace_all = [&text](std::string_view secret) {
+    if (secret.size() < 3) return;
     for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 3))
       text.replace(pos, secret.size(), "***");
+  };
+  for (std::string_view secret : secrets) {
+    replace_all(secret);
+    // As it was sent in a form body (the token request): an endpoint echoing it shows that.
+    const std::string encoded = form_encode(secret);
+    if (encoded != secret) replace_all(encoded);
   }
   return text;
+}
+
+namespace {
+
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+bool request_id_shaped(std::string_view v) {
+  if (v.empty() || v.size() > 128) return false;
+  for (unsigned char c : v)
+    if (!std::isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+  return true;
+}
+
+}  // namespace
+
+void copy_upstream_header(const http::response_header<>& from, v1_response& to, std::string_view name,
+                          std::initializer_list<std::string_view> secrets) {
+  auto it = from.find(name);
+  if (it == from.end()) return;
+  const std::string_view value = it->value();
+  if (iequal(name, "Retry-After") && !parse_retry_after(value, std::time(nullptr))) return;
+  if (iequal(name, "x-amzn-RequestId") && !request_id_shaped(value)) return;
+  if (scrub_secrets(std::string(value), secrets) != value) return;
+  to.set(name, value);
 }
 
 }  // namespace pcbridge::proxy

@@ -29,7 +29,17 @@ v1_response v1_document(int status, std::string body, std::string_view request_i
 // {"error"/"message"}, or the text itself; at most `max_chars` characters.
 std::string upstream_error_message(std::string_view body, std::size_t max_chars = 300);
 
-// Replaces every occurrence of each non-empty secret (3+ chars) with "***".
+// Replaces every occurrence of each secret of 3+ characters, raw or form-encoded, with
+// "***". The one scrubbing function: every path that carries upstream text (token
+// endpoint errors, V2 error bodies, copied headers) to a client, a log or an admin page
+// passes it the client secret, tokens, API key and password it knows.
 std::string scrub_secrets(std::string text, std::initializer_list<std::string_view> secrets);
+
+// Copies header `name` of an upstream answer to a client answer only when its value is
+// what that header may hold, and holds no secret: Retry-After must be delay-seconds or an
+// HTTP date (parse_retry_after), x-amzn-RequestId 1-128 of [A-Za-z0-9._:-]; a value
+// containing one of `secrets` (scrub_secrets) is dropped, not copied.
+void copy_upstream_header(const http::response_header<>& from, v1_response& to, std::string_view name,
+                          std::initializer_list<std::string_view> secrets);
 
 }  // namespace pcbridge::proxy

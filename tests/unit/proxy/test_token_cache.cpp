@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <optional>
 #include <vector>
 
 #include "proxy/token_cache.hpp"
@@ -21,11 +22,13 @@ struct fake_endpoint {
   std::chrono::milliseconds latency{5};
   bool fail = false;
   bool reject = false;
+  std::optional<fetched_token> answer;  // answered as is when set
 
   awaitable<fetched_token> fetch(const token_credentials& creds) {
     ++fetches;
     boost::asio::steady_timer t(io, latency);
     co_await t.async_wait(use_tuple);
+    if (answer) co_return *answer;
     fetched_token out;
     if (fail || reject) {
       out.credentials_rejected = reject;
@@ -48,10 +51,11 @@ struct fixture {
   token_credentials creds{"abc", "xyz"};
 
   // Runs `count` concurrent get() calls to completion and returns their answers.
-  std::vector<token_lookup> get_many(int count, const token_credentials& c) {
+  std::vector<token_lookup> get_many(int count, const token_credentials& c,
+                                     token_cache::trust from = token_cache::trust::configured) {
     std::vector<token_lookup> out(count);
     for (int i = 0; i < count; ++i)
-      boost::asio::co_spawn(io, [&, i]() -> awaitable<void> { out[i] = co_await cache.get(c); }, boost::asio::detached);
+      boost::asio::co_spawn(io, [&, i]() -> awaitable<void> { out[i] = co_await cache.get(c, from); }, boost::asio::detached);
     io.restart();
     io.run();
     return out;
@@ -201,4 +205,137 @@ TEST_CASE("forced refreshes after upstream 401s are limited to one per client pe
   f.now += 6s;
   CHECK(f.cache.invalidate(f.creds, "abc-token-2"));        // 11 s later: allowed again
   CHECK(f.get_one().access_token == "abc-token-3");
+}
+
+// Issue 8 item 10: lifetimes of 1-5 s were never usable (the fixed 5 s in-flight safety)
+// and every request fetched a token and answered 503 with an empty reason.
+TEST_CASE("a 3 s token is used, refreshed at half its life, and not refetched per request") {
+  fixture f;
+  f.endpoint.lifetime = 3s;
+  auto first = f.get_one();
+  CHECK(first.ok);
+  CHECK(first.access_token == "abc-token-1");
+  for (int i = 0; i < 5; ++i) CHECK(f.get_one().access_token == "abc-token-1");
+  CHECK(f.endpoint.fetches == 1);
+  f.now += 1400ms;
+  CHECK(f.get_one().access_token == "abc-token-1");
+  CHECK(f.endpoint.fetches == 1);
+  f.now += 200ms;  // 1.6 s: past the refresh time (1.5 s), still valid (until 2.4 s)
+  CHECK(f.get_one().access_token == "abc-token-1");
+  CHECK(f.endpoint.fetches == 2);
+  CHECK(f.get_one().access_token == "abc-token-2");
+  CHECK(f.endpoint.fetches == 2);
+}
+
+TEST_CASE("a 1 s token is usable too") {
+  fixture f;
+  f.endpoint.lifetime = 1s;
+  CHECK(f.get_one().ok);
+  f.now += 700ms;  // within 1 s - 200 ms safety
+  CHECK(f.get_one().access_token == "abc-token-1");
+  f.now += 200ms;  // 900 ms: within the safety: never handed out, a new one is fetched
+  CHECK(f.get_one().access_token == "abc-token-2");
+}
+
+TEST_CASE("a huge lifetime from the fetch seam is clamped, not overflowed") {
+  fixture f;
+  f.endpoint.lifetime = std::chrono::seconds(10'000'000'000LL);
+  CHECK(f.get_one().access_token == "abc-token-1");
+  f.now += 86400s - 301s;  // clamped to a day, refreshed 300 s before
+  CHECK(f.get_one().access_token == "abc-token-1");
+  CHECK(f.endpoint.fetches == 1);
+  f.now += 2s;
+  f.get_one();
+  CHECK(f.endpoint.fetches == 2);
+}
+
+TEST_CASE("an unusable answer is a failure with a reason and goes through the backoff") {
+  fixture f;
+  fetched_token bad;
+  bad.ok = true;
+  bad.access_token = "abc\r\nX-Evil: 1";
+  bad.expires_in = 3600s;
+  f.endpoint.answer = bad;
+  auto a = f.get_one();
+  CHECK_FALSE(a.ok);
+  CHECK(a.access_token.empty());
+  CHECK(a.error == "token endpoint gave an access_token that is not a valid header value");
+  CHECK(f.get_one().error == a.error);  // within the backoff: no new fetch
+  CHECK(f.endpoint.fetches == 1);
+  CHECK(f.cache.last_error(f.creds) == a.error);
+  bad.access_token = "fine";
+  bad.expires_in = 0s;
+  f.endpoint.answer = bad;
+  f.now += 1s;
+  CHECK(f.get_one().error == "token endpoint gave no usable expires_in");
+  CHECK(f.endpoint.fetches == 2);
+}
+
+TEST_CASE("a failure's message is never empty, and never the secret") {
+  fixture f;
+  f.creds = {"abc", "the-client-secret"};
+  fetched_token silent;  // not ok, no error text at all
+  f.endpoint.answer = silent;
+  CHECK(f.get_one().error == "token endpoint gave no usable answer");
+  fetched_token echo;
+  echo.error = "token endpoint answered 400 (invalid_client): bad secret the-client-secret, sent as the%2Dclient";
+  f.endpoint.answer = echo;
+  f.now += 1s;
+  auto a = f.get_one();
+  CHECK(a.error == "token endpoint answered 400 (invalid_client): bad secret ***, sent as the%2Dclient");
+  CHECK(f.cache.last_error(f.creds) == a.error);
+  echo.error = "echo: client_secret=s%3Dcr+t&x";  // form-encoded "s=cr t"
+  f.endpoint.answer = echo;
+  f.creds = {"def", "s=cr t"};
+  CHECK(f.get_one().error == "echo: client_secret=***&x");
+}
+
+// Issue 8 item 11: with basic_as_client_credentials every bogus pair was one token call.
+TEST_CASE("unproven credentials: a refused pair is answered from memory, new pairs are rate-limited") {
+  fixture f;
+  f.endpoint.reject = true;
+  const token_credentials bogus{"mallory", "guess-1"};
+  const auto unproven = token_cache::trust::unproven;
+  auto first = f.get_many(1, bogus, unproven)[0];
+  CHECK_FALSE(first.ok);
+  CHECK(first.credentials_rejected);
+  CHECK(f.endpoint.fetches == 1);
+  CHECK(f.cache.tracked_credentials() == 0);  // nothing kept but the digest
+  CHECK(f.cache.guard().remembered() == 1);
+  f.now += 60s;  // long past any backoff: still answered from memory
+  auto again = f.get_many(3, bogus, unproven);
+  for (auto& a : again) {
+    CHECK(a.credentials_rejected);
+    CHECK(a.error == "token endpoint answered 400 (invalid_client)");
+  }
+  CHECK(f.endpoint.fetches == 1);
+  f.now += 300s;  // the memory lapses: asked again
+  f.get_many(1, bogus, unproven);
+  CHECK(f.endpoint.fetches == 2);
+
+  // 3,000 distinct pairs at once: the bucket (burst 10) lets 10 through, the rest are
+  // refused with a reason and no token call.
+  int limited = 0;
+  for (int i = 0; i < 3000; ++i) {
+    auto a = f.get_many(1, {"mallory", "pw-" + std::to_string(i)}, unproven)[0];
+    if (a.error == "too many sign-ins with unverified credentials at once; retry in a few seconds") ++limited;
+  }
+  CHECK(f.endpoint.fetches == 2 + 9);  // the lapsed retry above took one of the 10
+  CHECK(limited == 3000 - 9);
+  CHECK(f.cache.tracked_credentials() == 0);
+  f.now += 1s;  // 2 per second refill
+  for (int i = 0; i < 5; ++i) f.get_many(1, {"mallory", "later-" + std::to_string(i)}, unproven);
+  CHECK(f.endpoint.fetches == 2 + 9 + 2);
+}
+
+TEST_CASE("unproven credentials that work are cached like configured ones, without the bucket") {
+  fixture f;
+  const token_credentials real{"alice", "alice-pass"};
+  CHECK(f.get_many(1, real, token_cache::trust::unproven)[0].access_token == "alice-token-1");
+  CHECK(f.cache.tracked_credentials() == 1);
+  for (int i = 0; i < 20; ++i) CHECK(f.get_many(1, real, token_cache::trust::unproven)[0].ok);
+  CHECK(f.endpoint.fetches == 1);
+  f.now += 3600s;  // expired: refetched even with the bucket empty, the pair is proven
+  for (int i = 0; i < 20; ++i) f.get_many(1, {"x", "y" + std::to_string(i)}, token_cache::trust::unproven);
+  CHECK(f.get_many(1, real, token_cache::trust::unproven)[0].access_token.starts_with("alice-token-"));
 }

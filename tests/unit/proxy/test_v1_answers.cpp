@@ -52,3 +52,30 @@ TEST_CASE("upstream URLs: scheme, default ports, path prefix") {
   CHECK_FALSE(parse_endpoint("ftp://x"));
   CHECK_FALSE(parse_endpoint("not a url"));
 }
+
+TEST_CASE("scrubbing also catches a secret as it travels in a form body") {
+  CHECK(scrub_secrets("body was client_id=x&client_secret=p%40ss+w%2Ford", {"p@ss w/ord"}) ==
+        "body was client_id=x&client_secret=***");
+  CHECK(scrub_secrets("p@ss w/ord", {"p@ss w/ord"}) == "***");
+}
+
+// Issue 8 item 14: Retry-After and x-amzn-RequestId were copied from upstream as they came.
+TEST_CASE("upstream headers are copied only when well-shaped and free of secrets") {
+  http::response<http::string_body> up{http::status::too_many_requests, 11};
+  auto copied = [&](std::string_view name, std::string_view value) {
+    up.set(name, value);
+    v1_response to{http::status::too_many_requests, 11};
+    copy_upstream_header(up, to, name, {"the-api-key", "tok-123"});
+    auto it = to.find(name);
+    return it == to.end() ? std::string("(dropped)") : std::string(it->value());
+  };
+  CHECK(copied("Retry-After", "120") == "120");
+  CHECK(copied("Retry-After", "Wed, 21 Oct 2026 07:28:00 GMT") == "Wed, 21 Oct 2026 07:28:00 GMT");
+  CHECK(copied("Retry-After", "soon") == "(dropped)");
+  CHECK(copied("Retry-After", "1; the-api-key") == "(dropped)");
+  CHECK(copied("x-amzn-RequestId", "c0ffee-1234-abcd") == "c0ffee-1234-abcd");
+  CHECK(copied("x-amzn-RequestId", "the-api-key") == "(dropped)");
+  CHECK(copied("x-amzn-RequestId", "has space") == "(dropped)");
+  CHECK(copied("x-amzn-RequestId", std::string(129, 'a')) == "(dropped)");
+  CHECK(copied("x-amzn-RequestId", "id-tok-123") == "(dropped)");
+}
