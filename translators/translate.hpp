@@ -2,6 +2,7 @@
 // Entry points of the V1 <-> V2 body translators. Pure functions over bytes: no I/O, no
 // clock. A failure is 400 for bad V1 input and 502 for a V2 answer that cannot be
 // translated (the message names the method and the field); never a partial document.
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,10 +15,17 @@ namespace pcbridge::translators {
 
 inline constexpr std::string_view v1_namespace = "http://service.powerclerk.com/api/v1/";
 
+// Generous for V1 bodies (a 500-field SetProjectData is ~1,500 nodes); translating this many
+// nodes takes tens of milliseconds.
+inline constexpr std::size_t default_max_request_xml_nodes = 200000;
+
 struct translate_context {
   // Types of the form's (or program's) data fields; null means "not known": exact-pattern
   // fallback (field_types.hpp).
   const field_type_map* types = nullptr;
+  // Work budget of one V1 request body (issue 8): elements + attributes. Beyond it the body is
+  // a 413 before any translation, so no single request holds the event loop for long.
+  std::size_t max_request_xml_nodes = default_max_request_xml_nodes;
 };
 
 struct translated {

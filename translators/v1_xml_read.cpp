@@ -1,5 +1,9 @@
 #include "translators/v1_xml_read.hpp"
 
+#include <cstdint>
+#include <cstring>
+
+#include "translators/query.hpp"
 #include "translators/v1_xml_to_json.hpp"
 #include "translators/value_format.hpp"
 
@@ -79,9 +83,96 @@ std::optional<std::string> field_of(pugi::xml_node n, std::string_view name) {
   return std::nullopt;
 }
 
-outcome<pugi::xml_node> load(method_id m, std::string_view xml, pugi::xml_document& doc) {
-  const pugi::xml_parse_result result =
-      doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_auto);
+namespace {
+
+// XML 1.0 Char production: what a character reference may name.
+bool is_xml_char(std::uint32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+void append_utf8(std::string& out, std::uint32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+// The code point of a character reference's body ("#65", "#x41"); nullopt when malformed.
+std::optional<std::uint32_t> char_reference(std::string_view body) {
+  const bool hex = body.size() > 1 && body[1] == 'x';
+  const std::string_view digits = body.substr(hex ? 2 : 1);
+  if (digits.empty() || digits.size() > 8) return std::nullopt;
+  std::uint32_t c = 0;
+  for (char d : digits) {
+    int v = -1;
+    if (d >= '0' && d <= '9') v = d - '0';
+    else if (hex && d >= 'a' && d <= 'f') v = d - 'a' + 10;
+    else if (hex && d >= 'A' && d <= 'F') v = d - 'A' + 10;
+    if (v < 0) return std::nullopt;
+    c = c * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
+  }
+  return c;
+}
+
+// Text or an attribute value as pugixml left it (parsed without parse_escapes), with its
+// references decoded: the five predefined entities and character references to XML
+// characters. Anything else after a '&' is a 400: a reference to no XML character (&#0;
+// would cut the value short), an entity no DTD defines here (&x;), a bare '&'.
+outcome<std::string> decode_references(method_id m, std::string_view raw) {
+  // Longest reference body worth reading: "#x10FFFF" with leading zeros, or an entity name.
+  constexpr std::size_t max_reference = 32;
+  std::string out;
+  out.reserve(raw.size());
+  while (true) {
+    const auto amp = raw.find('&');
+    out.append(raw.substr(0, amp));
+    if (amp == std::string_view::npos) return out;
+    raw.remove_prefix(amp);
+    const auto semi = raw.substr(0, max_reference + 2).find(';');
+    const std::string_view body = semi == std::string_view::npos ? std::string_view{} : raw.substr(1, semi - 1);
+    if (semi == std::string_view::npos || body.find_first_of(" \t\r\n&<") != std::string_view::npos) {
+      return bad_request(m, "malformed XML: '&' that starts no reference (\"" +
+                                quote_for_message(raw.substr(0, 12)) + "\"; write &amp;)");
+    }
+    const std::string_view reference = raw.substr(0, semi + 1);
+    if (body == "lt") out += '<';
+    else if (body == "gt") out += '>';
+    else if (body == "amp") out += '&';
+    else if (body == "apos") out += '\'';
+    else if (body == "quot") out += '"';
+    else if (body.starts_with('#')) {
+      const auto c = char_reference(body);
+      if (!c || !is_xml_char(*c)) {
+        return bad_request(m, "malformed XML: character reference " + quote_for_message(reference) +
+                                  " names no XML character");
+      }
+      append_utf8(out, *c);
+    } else {
+      return bad_request(m, "malformed XML: undefined entity reference " + quote_for_message(reference));
+    }
+    raw.remove_prefix(semi + 1);
+  }
+}
+
+}  // namespace
+
+outcome<pugi::xml_node> load(method_id m, std::string_view xml, pugi::xml_document& doc, std::size_t max_nodes) {
+  // Without parse_escapes: references are decoded by decode_references, which refuses what
+  // pugixml would silently cut short (&#0;) or keep literally (&x;).
+  constexpr unsigned flags = pugi::parse_default & ~pugi::parse_escapes;
+  const pugi::xml_parse_result result = doc.load_buffer(xml.data(), xml.size(), flags, pugi::encoding_auto);
   if (!result) {
     return bad_request(m, std::string("malformed XML: ") + result.description() + " at offset " +
                               std::to_string(result.offset));
@@ -91,22 +182,47 @@ outcome<pugi::xml_node> load(method_id m, std::string_view xml, pugi::xml_docume
   if (result.encoding == pugi::encoding_utf8 && !vf::is_valid_utf8(xml)) {
     return bad_request(m, "request body is not valid UTF-8");
   }
+  if (const pugi::xml_node c = next_element(root)) {
+    return bad_request(m, "malformed XML: a second root element <" + quote_for_message(c.name()) + "> after <" +
+                              quote_for_message(root.name()) + ">");
+  }
 
+  // One pass over every node: depth, the work budget, references.
   int depth = 1;
+  std::size_t nodes = 0;
+  const auto too_much = [&] {
+    return failure{413, std::string(method_name(m)) + ": request body has more than " + std::to_string(max_nodes) +
+                            " XML elements and attributes"};
+  };
   for (pugi::xml_node n = root;;) {
-    if (pugi::xml_node c = first_element(n)) {
-      n = c;
-      if (++depth > max_request_xml_depth) {
+    if (n.type() == pugi::node_element) {
+      if (depth > max_request_xml_depth) {
         return bad_request(m, "XML nested deeper than " + std::to_string(max_request_xml_depth) + " elements");
       }
+      if (++nodes > max_nodes) return too_much();
+      for (pugi::xml_attribute a : n.attributes()) {
+        if (++nodes > max_nodes) return too_much();
+        if (std::strchr(a.value(), '&') == nullptr) continue;
+        auto decoded = decode_references(m, a.value());
+        if (!decoded) return decoded.error();
+        a.set_value(decoded->c_str());
+      }
+    } else if (n.type() == pugi::node_pcdata && std::strchr(n.value(), '&') != nullptr) {
+      auto decoded = decode_references(m, n.value());
+      if (!decoded) return decoded.error();
+      n.set_value(decoded->c_str());
+    }
+    if (pugi::xml_node c = n.first_child()) {
+      n = c;
+      ++depth;
       continue;
     }
-    while (n != root && !next_element(n)) {
+    while (n != root && !n.next_sibling()) {
       n = n.parent();
       --depth;
     }
     if (n == root) break;
-    n = next_element(n);
+    n = n.next_sibling();
   }
 
   const std::string_view name = root.name();

@@ -1,6 +1,7 @@
 #pragma once
 // Reading V1 XML request bodies: parsing with the request limits, and the small node helpers
 // the per-method translators share. Internal to translators/ (v1_xml_*.cpp).
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pugixml.hpp>
@@ -35,7 +36,9 @@ pugi::xml_node child_named(pugi::xml_node n, std::string_view name);
 // A V1 value given as an attribute (V1 style) or as a child element's text (V2 style).
 std::optional<std::string> field_of(pugi::xml_node n, std::string_view name);
 
-// Parses the body and checks depth and the root's namespace (mapping.md §1).
-outcome<pugi::xml_node> load(method_id m, std::string_view xml, pugi::xml_document& doc);
+// Parses the body (one root element; references decoded, 400 for one naming no XML character
+// or an undefined entity) and checks depth, the node budget (`max_nodes` elements + attributes,
+// else 413) and the root's namespace (mapping.md §1).
+outcome<pugi::xml_node> load(method_id m, std::string_view xml, pugi::xml_document& doc, std::size_t max_nodes);
 
 }  // namespace pcbridge::translators::v1_xml

@@ -44,7 +44,7 @@ outcome<translated> v1_xml_to_json(method_id method, std::string_view v1_xml,
     return translated{};
   }
   pugi::xml_document doc;
-  auto root = load(method, v1_xml, doc);
+  auto root = load(method, v1_xml, doc, ctx.max_request_xml_nodes);
   if (!root) return root.error();
 
   switch (method) {

@@ -2,6 +2,8 @@
 //   - a 1000-project GetProjects page (V2 JSON -> V1 XML)
 //   - a 500-field GetProjectData answer (V2 JSON -> V1 XML, with a schema type map)
 //   - a 500-field SetProjectData request (V1 XML -> V2 JSON)
+//   - large bodies: 10,000 and 100,000 generic siblings against a linear baseline, many
+//     SetProjectData fields, a V2 object with many members (issue 8 item 3)
 // plus, on the same two answers, a naive DOM baseline (nlohmann DOM -> pugixml DOM -> string)
 // applying the same main rules, so the run prints the ratio of the streaming design.
 #include <benchmark/benchmark.h>
@@ -229,6 +231,101 @@ void BM_DomBaseline_GetProjectData_500(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(input.size()));
 }
 BENCHMARK(BM_DomBaseline_GetProjectData_500);
+
+
+// ---- Large bodies (issue 8 item 3): time must grow linearly with the element count. Each
+// case runs at 10,000 and 100,000 elements; per-element time (items/s) staying flat is the
+// linearity check, and the baseline (pugixml parse + one pass writing every element as a JSON
+// member, the floor any translation pays) gives the ratio in the same run.
+
+std::string generic_siblings(int count) {
+  std::string s = "<SetInquiryNoteRequest xmlns=\"http://service.powerclerk.com/api/v1/\">";
+  for (int i = 0; i < count; ++i) {
+    const std::string name = "Note" + std::to_string(i);
+    s += "<" + name + ">text " + std::to_string(i) + "</" + name + ">";
+  }
+  return s + "</SetInquiryNoteRequest>";
+}
+
+std::string linear_baseline(const std::string& xml) {
+  pugi::xml_document doc;
+  doc.load_buffer(xml.data(), xml.size());
+  std::string out = "{";
+  for (pugi::xml_node c = doc.document_element().first_child(); c; c = c.next_sibling()) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    out += c.name();
+    out += "\":\"";
+    out += c.child_value();
+    out += '"';
+  }
+  return out + "}";
+}
+
+void set_counters(benchmark::State& state, const std::string& input) {
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(input.size()));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * state.range(0));
+  state.counters["input_bytes"] = static_cast<double>(input.size());
+}
+
+void BM_Generic_siblings(benchmark::State& state) {
+  const std::string input = generic_siblings(static_cast<int>(state.range(0)));
+  const translate_context ctx;
+  for (auto _ : state) {
+    auto r = v1_request_to_v2(method_id::SetInquiryNote, input, ctx);
+    if (!r) state.SkipWithError(r.error().message.c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  set_counters(state, input);
+}
+BENCHMARK(BM_Generic_siblings)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+void BM_LinearBaseline_siblings(benchmark::State& state) {
+  const std::string input = generic_siblings(static_cast<int>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(linear_baseline(input));
+  set_counters(state, input);
+}
+BENCHMARK(BM_LinearBaseline_siblings)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+std::string single_fields(int count) {
+  std::string s = "<ProjectDataRequest xmlns=\"http://service.powerclerk.com/api/v1/\"><Project><DataFields>";
+  for (int i = 0; i < count; ++i) s += "<DataField DataFieldId=\"" + id("DF", i) + "\" Value=\"v\"/>";
+  return s + "</DataFields></Project></ProjectDataRequest>";
+}
+
+void BM_SetProjectData_single_fields(benchmark::State& state) {
+  const std::string input = single_fields(static_cast<int>(state.range(0)));
+  const translate_context ctx;
+  for (auto _ : state) {
+    auto r = v1_request_to_v2(method_id::SetProjectData, input, ctx);
+    if (!r) state.SkipWithError(r.error().message.c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  set_counters(state, input);
+}
+BENCHMARK(BM_SetProjectData_single_fields)->Arg(10000)->Arg(66000)->Unit(benchmark::kMillisecond);
+
+// The response direction: a V2 object with many scalar members, each written as an attribute.
+std::string wide_answer(int count) {
+  std::string s = "{\"Thing\":{";
+  for (int i = 0; i < count; ++i) {
+    if (i) s += ',';
+    s += "\"M" + std::to_string(i) + "\":\"v\"";
+  }
+  return s + "}}";
+}
+
+void BM_Response_wide_object(benchmark::State& state) {
+  const std::string input = wide_answer(static_cast<int>(state.range(0)));
+  const translate_context ctx;
+  for (auto _ : state) {
+    auto r = v2_response_to_v1(method_id::Generic, input, ctx);
+    if (!r) state.SkipWithError(r.error().message.c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  set_counters(state, input);
+}
+BENCHMARK(BM_Response_wide_object)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
