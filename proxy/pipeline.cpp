@@ -10,6 +10,7 @@
 #include "proxy/v1_answers.hpp"
 #include "translators/route_table.hpp"
 #include "translators/translate.hpp"
+#include "translators/v2_target.hpp"
 
 namespace pcbridge::proxy {
 
@@ -56,6 +57,8 @@ bool is_native_v2_path(std::string_view target) { return target.rfind("/services
 awaitable<v1_response> run_native(const gateway& g, request_state& st) {
   st.native_v2 = true;
   st.rec.v1_method = "NativeV2";
+  if (auto target = tr::check_native_v2_target(st.req.target()); !target)
+    co_return *refuse(st, "bad_target", target.error().status, target.error().message);
   if (auto answer = authenticate_client(g, st)) co_return std::move(*answer);
   if (auto answer = co_await obtain_token(g, st)) co_return std::move(*answer);
   std::vector<std::pair<std::string, std::string>> body_headers;

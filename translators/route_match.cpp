@@ -94,8 +94,19 @@ std::string_view verb_name(http_verb v) {
   return "other";
 }
 
+// (I) What an id or other forwarded path segment may decode to: RFC 3986 unreserved
+// characters, the ones a path never needs to encode, so upstream reads exactly the id the
+// client meant. Public ids are upper-case alphanumerics, project numbers look like "EX-00042",
+// custom ids like "MeterNumber" (v1-api.md §2.5, v2-api.md §2.5); no source shows a space,
+// a non-ASCII letter or punctuation beyond these in an id, and '/', backslash, '?', '#', '&', ';',
+// '%' or NUL in one would let a V1 id change the meaning of the V2 path.
+constexpr std::string_view id_characters =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
+
 // Refuses what could make the V2 path mean something else than the V1 one: empty
-// segments and dot segments, also percent-encoded (upstream may decode before routing).
+// segments, dot segments (also percent-encoded: upstream may decode before routing), and
+// segments that decode to anything outside id_characters (which also catches a dot segment
+// encoded twice: its first decoding still holds '%').
 outcome<std::vector<std::string_view>> checked_segments(std::string_view rest) {
   auto segments = split(rest);
   for (std::string_view s : segments) {
@@ -104,6 +115,11 @@ outcome<std::vector<std::string_view>> checked_segments(std::string_view rest) {
     if (!decoded) return failure{400, "malformed percent-encoding in the request path"};
     if (*decoded == "." || *decoded == "..") {
       return failure{400, "'.' and '..' segments are not allowed in the request path"};
+    }
+    if (decoded->find_first_not_of(id_characters) != std::string::npos) {
+      return failure{400, "path segment \"" + quote_for_message(s) +
+                              "\" is not allowed: ids and path segments may only hold letters, digits, "
+                              "'-', '_', '.' and '~'"};
     }
   }
   return segments;
