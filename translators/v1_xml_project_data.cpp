@@ -2,6 +2,8 @@
 // merging a partial instance write with the current data (mapping.md §5).
 #include <algorithm>
 #include <map>
+#include <set>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -96,40 +98,56 @@ struct field_group {
   std::vector<std::string> whole;          // the list to send
 };
 
-// The current Values of `id` in a V2 data answer; 502 when the answer is not one.
-outcome<std::vector<std::string>> current_values(method_id m, const nlohmann::json& current, const std::string& id) {
-  std::vector<std::string> list;
+// The current data fields of a V2 data answer, indexed once by DataFieldId and CustomId (the
+// first field wins), so patching many groups stays linear in the answer's size; 502 when the
+// answer is not a data answer.
+struct current_fields {
+  const nlohmann::json* list = nullptr;  // Project.DataFields, or null when there are none
+  std::unordered_map<std::string, std::size_t> by_id;
+};
+
+outcome<current_fields> index_current_fields(method_id m, const nlohmann::json& current) {
+  current_fields index;
   if (!current.is_object()) return bad_answer(m, "(root)", "is not an object");
   const auto project = current.find("Project");
-  if (project == current.end() || project->is_null()) return list;
+  if (project == current.end() || project->is_null()) return index;
   if (!project->is_object()) return bad_answer(m, "Project", "is not an object");
   const auto fields = project->find("DataFields");
-  if (fields == project->end() || fields->is_null()) return list;
+  if (fields == project->end() || fields->is_null()) return index;
   if (!fields->is_array()) return bad_answer(m, "Project.DataFields", "is not an array");
+  index.list = &*fields;
   for (std::size_t i = 0; i < fields->size(); ++i) {
     const auto& f = (*fields)[i];
     if (!f.is_object()) continue;
-    auto matches = [&](const char* member) {
+    for (const char* member : {"DataFieldId", "CustomId"}) {
       const auto it = f.find(member);
-      return it != f.end() && it->is_string() && it->get_ref<const std::string&>() == id;
-    };
-    if (!matches("DataFieldId") && !matches("CustomId")) continue;
-    const auto values = f.find("Values");
-    if (values != f.end() && values->is_array()) {
-      for (std::size_t j = 0; j < values->size(); ++j) {
-        const auto& v = (*values)[j];
-        if (v.is_string()) list.push_back(v.get<std::string>());
-        else if (v.is_null()) list.emplace_back();
-        else if (v.is_number() || v.is_boolean()) list.push_back(v.dump());
-        else {
-          return bad_answer(m, "Project.DataFields[" + std::to_string(i) + "].Values[" + std::to_string(j) + "]",
-                            "is not a string");
-        }
-      }
-    } else if (const auto value = f.find("Value"); value != f.end() && value->is_string()) {
-      list.push_back(value->get<std::string>());
+      if (it != f.end() && it->is_string()) index.by_id.try_emplace(it->get<std::string>(), i);
     }
-    return list;
+  }
+  return index;
+}
+
+// The current Values of `id` (empty when the answer has no such field).
+outcome<std::vector<std::string>> current_values(method_id m, const current_fields& current, const std::string& id) {
+  std::vector<std::string> list;
+  const auto at = current.by_id.find(id);
+  if (at == current.by_id.end()) return list;
+  const std::size_t i = at->second;
+  const auto& f = (*current.list)[i];
+  const auto values = f.find("Values");
+  if (values != f.end() && values->is_array()) {
+    for (std::size_t j = 0; j < values->size(); ++j) {
+      const auto& v = (*values)[j];
+      if (v.is_string()) list.push_back(v.get<std::string>());
+      else if (v.is_null()) list.emplace_back();
+      else if (v.is_number() || v.is_boolean()) list.push_back(v.dump());
+      else {
+        return bad_answer(m, "Project.DataFields[" + std::to_string(i) + "].Values[" + std::to_string(j) + "]",
+                          "is not a string");
+      }
+    }
+  } else if (const auto value = f.find("Value"); value != f.end() && value->is_string()) {
+    list.push_back(value->get<std::string>());
   }
   return list;
 }
@@ -144,7 +162,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
   failure error;
   std::vector<field_group> groups;
   std::map<std::string, std::size_t, std::less<>> multi_by_id;
-  std::vector<std::string> single_ids;
+  std::set<std::string, std::less<>> single_ids;  // looked up per field: a set, not a list scan
   int position = 0;
   for (pugi::xml_node df = first_element(child_named(project, "DataFields")); df; df = next_element(df)) {
     if (local_name(df.name()) != "DataField") continue;
@@ -164,7 +182,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       if (multi_by_id.contains(*id)) {
         return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
       }
-      single_ids.push_back(*id);
+      single_ids.insert(*id);
       groups.push_back(field_group{*id, false, std::move(value), {}, {}});
       continue;
     }
@@ -173,7 +191,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       return bad_request(m, "DataField " + *id + ": instance index \"" + *index_text +
                                 "\" is not an integer from 0 to " + std::to_string(max_instance_index));
     }
-    if (std::find(single_ids.begin(), single_ids.end(), *id) != single_ids.end()) {
+    if (single_ids.contains(*id)) {
       return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
     }
     auto [it, added] = multi_by_id.try_emplace(*id, groups.size());
@@ -209,9 +227,11 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
     }
     const nlohmann::json doc = nlohmann::json::parse(*current, nullptr, false);
     if (doc.is_discarded()) return bad_answer(m, "(root)", "invalid JSON");
+    auto fields = index_current_fields(m, doc);
+    if (!fields) return fields.error();
     for (auto& g : groups) {
       if (!g.multi) continue;
-      auto base = current_values(m, doc, g.id);
+      auto base = current_values(m, *fields, g.id);
       if (!base) return base.error();
       g.whole = std::move(*base);
       for (auto& inst : g.instances) {
