@@ -19,11 +19,6 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-bool is_metadata_method(tr::method_id id) {
-  return id == tr::method_id::GetPrograms || id == tr::method_id::GetForms || id == tr::method_id::GetFormSchema ||
-         id == tr::method_id::GetStatusList;
-}
-
 // 9. The answer, back in V1 shape.
 v1_response answer_v1(request_state& st, const upstream_result& result, const tr::translate_context& ctx) {
   const std::string& rid = st.rec.request_id;
@@ -33,19 +28,22 @@ v1_response answer_v1(request_state& st, const upstream_result& result, const tr
     answer.set("X-Request-Id", rid);
     for (const char* name : {"Content-Type", "Content-Disposition"}) copy_header(result.response, answer, name);
     answer.body() = result.response.body();  // attachments normally stream (streaming.cpp); this is the fallback
-  } else if (st.route->response_body == tr::body_kind::none || result.response.body().empty()) {
+  } else if (st.route->response_body == tr::body_kind::none) {
     answer = v1_response{result.response.result(), 11};
     answer.set("X-Request-Id", rid);
   } else {
+    // An empty body too: the translator answers the method's empty root (mapping.md §4 rule 9),
+    // as `pcbridge translate` does.
     auto translated = tr::v2_response_to_v1(st.route->id, result.response.body(), ctx);
     if (!translated) {
       st.rec.note = "untranslatable_answer";
       return v1_error(502, translated.error().message, rid);
     }
     st.typing_fallbacks += translated->typing_fallbacks;
-    answer = v1_document(result.response.result_int(), std::move(translated->body), rid);
+    answer = v1_document(v1_status_with_body(result.response.result_int()), std::move(translated->body), rid);
   }
-  copy_upstream_header(result.response, answer, "x-amzn-RequestId", {st.token, st.creds.client_secret, st.api_key, st.password});
+  answer.set(amzn_request_id_header, rid);  // upstream's replaces it when it sent a well-formed one
+  copy_upstream_header(result.response, answer, amzn_request_id_header, {st.token, st.creds.client_secret, st.api_key, st.password});
   return answer;
 }
 
@@ -147,7 +145,7 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
   // 8. The call itself.
   const api_call the_call{st.req.method(), st.v2_target, std::move(body), std::move(body_headers),
                           st.route->idempotent};
-  const auto ttl = is_metadata_method(st.route->id) ? std::chrono::seconds(cfg.upstream.metadata_cache_ttl_s)
+  const auto ttl = st.route->metadata ? std::chrono::seconds(cfg.upstream.metadata_cache_ttl_s)
                                                     : std::chrono::seconds(0);
   shared_outcome outcome = co_await call_shared(g, st, the_call, ttl, cache_name::metadata);
   if (outcome.refused) {
@@ -177,6 +175,8 @@ awaitable<handler_result> pipeline::handle(string_request& req, connection_event
   events.on_disconnect = [cancel = st.cancel] { cancel->cancel(); };
   v1_response answer = co_await run(g, st);
   events.on_disconnect = nullptr;
+  // Every answer carries it (mapping.md §7); the steps set upstream's where there was one.
+  if (answer.find(amzn_request_id_header) == answer.end()) answer.set(amzn_request_id_header, rec.request_id);
   answer.version(req.version());
   finish_record(g, st, answer.result_int(), started);
   co_return handler_result{std::move(answer)};

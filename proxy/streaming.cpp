@@ -162,15 +162,12 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
                            st.rec.request_id);
         co_return stream_outcome{std::move(error)};
       }
-      // An upload's answer: translated like any V1 answer.
-      if (answer.response.body().empty()) {
-        v1_response empty{answer.response.result(), 11};
-        empty.set("X-Request-Id", st.rec.request_id);
-        co_return stream_outcome{std::move(empty)};
-      }
+      // An upload's answer: translated like any V1 answer (an empty one too: the empty root).
       auto translated = tr::v2_response_to_v1(st.route->id, answer.response.body(), tr::translate_context{});
       if (!translated) co_return stream_outcome{v1_error(502, translated.error().message, st.rec.request_id)};
-      co_return stream_outcome{v1_document(status, std::move(translated->body), st.rec.request_id)};
+      v1_response done = v1_document(v1_status_with_body(status), std::move(translated->body), st.rec.request_id);
+      copy_header(answer.response, done, amzn_request_id_header);
+      co_return stream_outcome{std::move(done)};
     }
 
     // A download: the head goes to the client now, then the bytes as they come.
@@ -178,6 +175,7 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
     out.result(head->result());
     out.version(11);
     out.set("X-Request-Id", st.rec.request_id);
+    out.set(amzn_request_id_header, st.rec.request_id);  // upstream's replaces it below
     for (const char* name : {"Content-Type", "Content-Disposition", "x-amzn-RequestId"})
       if (auto it = head->find(name); it != head->end()) out.set(name, it->value());
     if (!co_await client.write_head(out, up->content_length())) co_return stream_outcome{std::nullopt, true, status};

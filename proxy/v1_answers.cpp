@@ -15,6 +15,7 @@ v1_response v1_error(int status, std::string_view message, std::string_view requ
   v1_response res{static_cast<http::status>(status), 11};
   res.set(http::field::content_type, v1_xml_content_type);
   res.set("X-Request-Id", request_id);
+  res.set(amzn_request_id_header, request_id);  // replaced by upstream's own when it sent one
   if (status == 401) res.set(http::field::www_authenticate, "Basic realm=\"pcbridge\", charset=\"UTF-8\"");
   if (status == 429 || status == 503) res.set(http::field::retry_after, "1");
   res.body() = translators::v1_error_body(status, message, request_id);
@@ -25,6 +26,7 @@ v1_response v2_error(int status, std::string_view message, std::string_view requ
   v1_response res{static_cast<http::status>(status), 11};
   res.set(http::field::content_type, "application/problem+json");
   res.set("X-Request-Id", request_id);
+  res.set(amzn_request_id_header, request_id);  // replaced by upstream's own when it sent one
   if (status == 401) res.set(http::field::www_authenticate, "Basic realm=\"pcbridge\", charset=\"UTF-8\"");
   if (status == 429 || status == 503) res.set(http::field::retry_after, "1");
   nlohmann::json body = {{"title", message}, {"status", status}, {"requestId", request_id}};
@@ -36,6 +38,7 @@ v1_response v1_document(int status, std::string body, std::string_view request_i
   v1_response res{static_cast<http::status>(status), 11};
   res.set(http::field::content_type, v1_xml_content_type);
   res.set("X-Request-Id", request_id);
+  res.set(amzn_request_id_header, request_id);  // replaced by upstream's own when it sent one
   res.body() = std::move(body);
   return res;
 }

@@ -14,13 +14,21 @@ namespace http = boost::beast::http;
 using v1_response = http::response<http::string_body>;
 
 inline constexpr std::string_view v1_xml_content_type = "application/xml; charset=utf-8";
+// On every answer (mapping.md §7): upstream's value when it sent one, else pcbridge's request id.
+// The builders below set pcbridge's; callers copy upstream's over it.
+inline constexpr std::string_view amzn_request_id_header = "x-amzn-RequestId";
 
-// Status + <Error .../> body + X-Request-Id; 401 also carries WWW-Authenticate: Basic.
+// Status + <Error .../> body + X-Request-Id and x-amzn-RequestId; 401 also carries
+// WWW-Authenticate: Basic.
 v1_response v1_error(int status, std::string_view message, std::string_view request_id);
 
 // The same error for a native V2 client (native_v2 forwarding): application/problem+json
 // {"title","status","requestId"}.
 v1_response v2_error(int status, std::string_view message, std::string_view request_id);
+
+// The status of a translated 2xx answer: a 204 cannot carry the V1 document the client needs
+// (mapping.md §4 rule 9), so it becomes 200.
+inline int v1_status_with_body(int upstream_status) { return upstream_status == 204 ? 200 : upstream_status; }
 
 // 200 with a V1 XML document.
 v1_response v1_document(int status, std::string body, std::string_view request_id);

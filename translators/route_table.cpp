@@ -19,16 +19,17 @@ constexpr std::string_view no_mfa_api =
     "UI (My Account -> Manage API Credentials) and send it in the Mfa-Session-Token header";
 
 // Columns: id, verb, V1 pattern, V2 template, V2 admin template, V1 response root,
-// request body, response body, idempotent, unavailable, field typing (none when left out).
+// request body, response body, idempotent, unavailable, field typing (none when left out),
+// metadata (false when left out).
 // Order: method_id order (route_for indexes by it). No two rows share a pattern and verb,
 // and literal segments never collide with a {param} of another row, so order does not
 // change what matches.
 constexpr std::array<route, method_count> routes_ = {{
-    {GetPrograms, get, "Programs", "Programs", "", "ProgramsResponse", none, xml, true, ""},
+    {GetPrograms, get, "Programs", "Programs", "", "ProgramsResponse", none, xml, true, "", field_typing::none, true},
     {GetForms, get, "Programs/{ProgramId}/Forms", "Programs/{ProgramId}/Forms", "",
-     "FormsResponse", none, xml, true, ""},
+     "FormsResponse", none, xml, true, "", field_typing::none, true},
     {GetFormSchema, get, "Programs/{ProgramId}/Forms/{FormId}/Schema",
-     "Programs/{ProgramId}/Forms/{FormId}/Schema", "", "FormSchemaResponse", none, xml, true, ""},
+     "Programs/{ProgramId}/Forms/{FormId}/Schema", "", "FormSchemaResponse", none, xml, true, "", field_typing::none, true},
     {GetProjects, get, "Programs/{ProgramId}/Projects", "Programs/{ProgramId}/Projects", "",
      "ProjectsResponse", none, xml, true, ""},
     // ByNumber and ByData are reads that use POST only to carry the filter in the body:
@@ -63,7 +64,7 @@ constexpr std::array<route, method_count> routes_ = {{
      "Programs/{ProgramId}/Projects/{ProjectId}/Attachments/{AttachmentId}/Metadata", "",
      "AttachmentMetadataResponse", xml, xml, false, ""},
     {GetStatusList, get, "Programs/{ProgramId}/StatusList", "Programs/{ProgramId}/StatusList", "",
-     "StatusListResponse", none, xml, true, ""},
+     "StatusListResponse", none, xml, true, "", field_typing::none, true},
     {GetProjectStatusHistory, get, "Programs/{ProgramId}/Projects/{ProjectId}/StatusHistory",
      "Programs/{ProgramId}/Projects/{ProjectId}/StatusHistory", "",
      "ProjectStatusHistoryResponse", none, xml, true, ""},

@@ -41,6 +41,9 @@ struct route {
   bool idempotent;                    // safe to retry after it may have reached upstream
   std::string_view unavailable;       // non-empty: V2 has no equivalent, answer 501 with this text
   field_typing typing = field_typing::none;
+  // Program metadata (programs, forms, schemas, statuses): answers are shared through the
+  // metadata cache for upstream.metadata_cache_ttl_s.
+  bool metadata = false;
 };
 
 // All rows, in match order. Includes the Generic row last.

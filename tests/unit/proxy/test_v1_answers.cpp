@@ -32,6 +32,14 @@ TEST_CASE("V1 error answers carry status, request id and the V1 error document")
   CHECK(v1_error(404, "x", "r").count(http::field::www_authenticate) == 0);
 }
 
+TEST_CASE("mapping.md §7: pcbridge's own answers carry x-amzn-RequestId = its request id (V1 error, V2 error, document)") {
+  CHECK(v1_error(401, "no", "rid-7")["x-amzn-RequestId"] == "rid-7");
+  CHECK(v2_error(503, "no", "rid-8")["x-amzn-RequestId"] == "rid-8");
+  CHECK(v1_document(200, "<A/>", "rid-9")["x-amzn-RequestId"] == "rid-9");
+  CHECK(v1_status_with_body(204) == 200);
+  CHECK(v1_status_with_body(201) == 201);
+}
+
 TEST_CASE("form encoding of client credentials") {
   CHECK(form_encode("abc-._~") == "abc-._~");
   CHECK(form_encode("a b&c=d+e/") == "a+b%26c%3Dd%2Be%2F");

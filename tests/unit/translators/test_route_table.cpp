@@ -120,3 +120,12 @@ TEST_CASE("method names round-trip") {
   CHECK_FALSE(method_from_name("getprojectdata").has_value());
   CHECK_FALSE(method_from_name("").has_value());
 }
+
+TEST_CASE("route table: the metadata flag (answers shared through the metadata cache) is set on exactly four methods") {
+  std::set<method_id> flagged;
+  for (const route& r : all_routes()) {
+    if (r.metadata) flagged.insert(r.id);
+  }
+  CHECK(flagged == std::set<method_id>{method_id::GetPrograms, method_id::GetForms, method_id::GetFormSchema,
+                                       method_id::GetStatusList});
+}
