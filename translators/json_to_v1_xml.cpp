@@ -66,22 +66,24 @@ void frame::reset() {
 }
 
 engine::engine(method_id method, std::string_view json, const translate_context& ctx, std::string& out)
-    : method_(method), input_(json), r_(json), rules_(rules::rules_for(method)), types_(ctx.types), out_(out) {}
+    : method_(method), input_(json), r_(json), rules_(rules::rules_for(method)), types_(ctx.types),
+      compat_(ctx.profile()),
+      out_(out) {}
 
 bool engine::run(std::string_view root) {
   out_.append(rules::xml_declaration);
   const kind k = r_.peek();
-  if (k == kind::end && rules::empty_answer_as_empty_root) {
+  if (k == kind::end) {  // mapping.md §4 rule 9: an empty 2xx answer is the empty root
     out_ += '<';
     out_ += root;
-    out_ += rules::root_namespace_attributes();
+    out_ += rules::root_namespace_attributes(compat_.xsd_xsi_declarations);
     out_ += "/>";
     return true;
   }
   if (k == kind::invalid) return r_.fail("not JSON");
   if (k != kind::object) return type_error("is not an object", k);
   frame& f = open(0, root, {}, &out_, true);
-  f.attrs.assign(rules::root_namespace_attributes());
+  f.attrs.assign(rules::root_namespace_attributes(compat_.xsd_xsi_declarations));
   return element(0) && r_.finish();
 }
 
@@ -132,7 +134,7 @@ frame& engine::open(int depth, std::string_view name, std::string_view parent, s
 const rules::member_rule* engine::find(const frame& f, std::string_view key) const {
   for (std::size_t i = 0; i < f.rule_count; ++i) {
     const member_rule* r = f.rules[i];
-    if (r->key == key && r->act != action::add_default) return r;
+    if (r->key == key && r->act != action::add_default && r->act != action::deleted_default) return r;
   }
   return nullptr;
 }
@@ -191,6 +193,10 @@ bool engine::member(frame& f, std::string_view key, int depth) {
       if (k == kind::null) return r_.read_null();
       if (k != kind::object) return type_error("is not an object", k);
       return flatten(f, *rule, depth + 1);
+    case action::current_status:
+      if (k == kind::null) return r_.read_null();
+      if (k != kind::object) return type_error("is not an object", k);
+      return current_status(f, key, *rule, depth + 1);
     case action::field_value: return field_value(f, k);
     case action::field_values: return field_values(f, k, depth + 1);
     default: break;
@@ -223,10 +229,18 @@ bool engine::member(frame& f, std::string_view key, int depth) {
     case action::url_child:
     case action::url_last:
     case action::url_beside: emit_url(f, text, act); return true;
-    case action::flag:
-      if (text == "true") text = "True";
-      else if (text == "false") text = "False";
+    case action::url_submit: {
+      const url_placement where = compat_.submit_project_url;
+      if (where != url_placement::beside) emit_url(f, text, action::url_child);
+      if (where != url_placement::inside) emit_url(f, text, action::url_beside);
+      return true;
+    }
+    case action::object_flag:
+    case action::admin_flag: {
+      const auto spelling = act == action::object_flag ? compat_.object_booleans : compat_.is_admin;
+      if (const auto spelled = rules::spell_boolean(text, spelling)) text = *spelled;
       break;
+    }
     default:
       if (k == kind::string) text = convert_string(text);
       break;
@@ -271,7 +285,7 @@ bool engine::array(std::string& sink, std::string_view wrapper, std::string_view
           if (k == kind::string) text = convert_string(text);
           sink += '<';
           sink += item;
-          if constexpr (rules::scalar_items_as_text) {  // <Item>text</Item>
+          if (compat_.scalar_items_as_text) {  // <Item>text</Item>
             sink += '>';
             vf::append_xml_escaped(sink, text);
             sink += "</";
@@ -306,6 +320,9 @@ void engine::finish(frame& f) {
   for (std::size_t i = 0; i < f.rule_count; ++i) {
     const member_rule* r = f.rules[i];
     if (r->act == action::add_default) add_attr(f, r->key, r->to, true);  // no-op when present
+    if (r->act == action::deleted_default && compat_.status_deleted) {
+      add_attr(f, r->key, *rules::spell_boolean("false", compat_.object_booleans), true);
+    }
   }
   std::string& out = *f.out;
   if (f.typed) {

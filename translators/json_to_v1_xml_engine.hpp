@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <deque>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -90,7 +91,13 @@ class engine {
   std::string& child_sink(frame& f);
   void add_attr(frame& f, std::string_view name, std::string_view value, bool stable_name);
   void emit_url(frame& f, std::string_view url, rules::action act);
+  using flat_set = std::array<bool, max_flatten_map>;
+  // Reads a flattened object's scalars: flat_values_[i] for each map[i] whose `from` is set,
+  // flat_unmapped_[0..unmapped) for the others when keep_unmapped.
+  bool read_flat(std::span<const rules::attr_map> map, bool keep_unmapped, int depth, flat_set& set,
+                 std::size_t& unmapped);
   bool flatten(frame& f, const rules::member_rule& rule, int depth);
+  bool current_status(frame& f, std::string_view key, const rules::member_rule& rule, int depth);
 
   // json_to_v1_xml_fields.cpp
   struct typing {
@@ -109,6 +116,7 @@ class engine {
   json::reader r_;
   const rules::method_rules& rules_;
   const field_type_map* types_;
+  const compat_profile& compat_;
   std::string& out_;
   std::deque<frame> frames_;
   int fallbacks_ = 0;

@@ -130,7 +130,7 @@ void engine::finish_field(frame& f) {
   };
   if (f.has_values && f.value_count > 0) {
     for (std::size_t i = 0; i < f.value_count; ++i) one(f.value_null[i] ? nullptr : &f.values[i], i, true);
-  } else if (f.has_values && !rules::empty_values_as_one_field) {
+  } else if (f.has_values && !compat_.empty_values_as_one_field) {
     // no element at all
   } else if (f.has_value && !f.has_values) {
     one(&f.value, 0, false);

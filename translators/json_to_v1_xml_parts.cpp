@@ -12,6 +12,7 @@ namespace pcbridge::translators::json_to_xml {
 namespace vf = value_format;
 using json::kind;
 using rules::action;
+using rules::attr_map;
 using rules::member_rule;
 
 bool engine::type_error(const char* problem, kind got) {
@@ -96,11 +97,12 @@ void engine::emit_url(frame& f, std::string_view url, action act) {
   if (late) f.out->insert(f.attr_end + 1, late_attr_);
 }
 
-bool engine::flatten(frame& f, const member_rule& rule, int depth) {
+bool engine::read_flat(std::span<const attr_map> map, bool keep_unmapped, int depth, flat_set& set,
+                       std::size_t& unmapped) {
   if (depth > json::reader::max_depth) return r_.fail("nesting too deep");
-  const auto map = rule.map.first(std::min(rule.map.size(), max_flatten_map));
-  std::array<bool, max_flatten_map> set{};
-  std::size_t unmapped = 0;
+  map = map.first(std::min(map.size(), max_flatten_map));
+  set = {};
+  unmapped = 0;
   r_.begin_container();
   std::string_view key;
   while (r_.next_key(key, flat_key_)) {
@@ -113,18 +115,18 @@ bool engine::flatten(frame& f, const member_rule& rule, int depth) {
     } else {
       std::string_view text;
       ok = read_scalar(k, text, flat_value_);
-      if (ok) {
-        std::size_t i = 0;
-        while (i < map.size() && map[i].from != key) ++i;
-        if (i < map.size()) {
-          flat_values_[i].assign(text);
-          set[i] = true;
-        } else if (rule.keep_unmapped) {
-          if (flat_unmapped_.size() <= unmapped) flat_unmapped_.emplace_back();
-          flat_unmapped_[unmapped].first.assign(key);
-          flat_unmapped_[unmapped].second.assign(text);
-          ++unmapped;
-        }
+      bool mapped = false;
+      for (std::size_t i = 0; ok && i < map.size(); ++i) {
+        if (map[i].from != key) continue;
+        flat_values_[i].assign(text);
+        set[i] = true;
+        mapped = true;
+      }
+      if (ok && !mapped && keep_unmapped) {
+        if (flat_unmapped_.size() <= unmapped) flat_unmapped_.emplace_back();
+        flat_unmapped_[unmapped].first.assign(key);
+        flat_unmapped_[unmapped].second.assign(text);
+        ++unmapped;
       }
     }
     if (!ok) {
@@ -132,14 +134,60 @@ bool engine::flatten(frame& f, const member_rule& rule, int depth) {
       return false;
     }
   }
-  if (r_.failed()) return false;
-  for (std::size_t i = 0; i < map.size(); ++i) {
-    if (set[i]) add_attr(f, map[i].to, flat_values_[i], true);
+  return !r_.failed();
+}
+
+bool engine::flatten(frame& f, const member_rule& rule, int depth) {
+  flat_set set;
+  std::size_t unmapped = 0;
+  if (!read_flat(rule.map, rule.keep_unmapped, depth, set, unmapped)) return false;
+  const std::size_t n = std::min(rule.map.size(), max_flatten_map);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (set[i]) add_attr(f, rule.map[i].to, flat_values_[i], true);
   }
   for (std::size_t i = 0; i < unmapped; ++i) {
     std::string storage;
     const auto name = vf::xml_name(flat_unmapped_[i].first, storage);
     add_attr(f, name, flat_unmapped_[i].second, false);
+  }
+  return true;
+}
+
+// The data methods' CurrentStatus (mapping.md §4 rules 3, 8): Status/StatusTimestamp on the
+// enclosing element and/or a <CurrentStatus StatusId Name Timestamp/> child, per compat
+// data_current_status. The attributes go first so that they are in the start tag.
+bool engine::current_status(frame& f, std::string_view key, const member_rule& rule, int depth) {
+  const std::size_t n_attrs = std::min(rule.map.size(), max_flatten_map);
+  const std::size_t n_elem = std::min(rule.element_map.size(), max_flatten_map - n_attrs);
+  std::array<attr_map, max_flatten_map> both{};
+  std::copy_n(rule.map.begin(), n_attrs, both.begin());
+  std::copy_n(rule.element_map.begin(), n_elem, both.begin() + static_cast<std::ptrdiff_t>(n_attrs));
+  flat_set set;
+  std::size_t unmapped = 0;
+  if (!read_flat(std::span<const attr_map>(both.data(), n_attrs + n_elem), false, depth, set, unmapped)) return false;
+  const status_form form = compat_.data_current_status;
+  if (form != status_form::element) {
+    for (std::size_t i = 0; i < n_attrs; ++i) {
+      if (set[i]) add_attr(f, both[i].to, flat_values_[i], true);
+    }
+  }
+  if (form != status_form::attributes) {
+    std::string& sink = child_sink(f);
+    std::string storage;
+    sink += '<';
+    sink += vf::xml_name(key, storage);
+    for (std::size_t i = n_attrs; i < n_attrs + n_elem; ++i) {
+      if (!set[i]) continue;
+      bool written = false;  // StatusId and PublicId both name the status id: the first one wins
+      for (std::size_t j = n_attrs; j < i; ++j) written = written || (set[j] && both[j].to == both[i].to);
+      if (written) continue;
+      sink += ' ';
+      sink += both[i].to;
+      sink += "=\"";
+      vf::append_xml_escaped(sink, flat_values_[i]);
+      sink += '"';
+    }
+    sink += "/>";
   }
   return true;
 }

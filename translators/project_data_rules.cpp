@@ -9,11 +9,11 @@ constexpr member_rule data_[] = {
     {"/", "Project", action::keep, {}, expect::object},
     {"Project", "Url", action::url_child},
     {"Project", "LastChangeTimestamp", action::drop},  // (M) mapping.md §4.4: new in V2
-    // mapping.md §4.3 flattens CurrentStatus into Status/StatusTimestamp. Note: the V1
-    // GetAllProjectData sample (v1-api.md §3.8) shows a <CurrentStatus …> child element instead;
-    // a trace confirming that replaces this line with {"Project", "CurrentStatus", action::keep}
-    // plus {"CurrentStatus", "CustomId", action::drop}.
-    {"Project", "CurrentStatus", action::flatten, {}, expect::object, project::current_status},
+    // mapping.md §4 rules 3 and 8: V1's <CurrentStatus StatusId Name Timestamp/> child (the V1
+    // GetAllProjectData sample, v1-api.md §3.8) and the flattened Status/StatusTimestamp beside
+    // it; compat data_current_status keeps one of them.
+    {"Project", "CurrentStatus", action::current_status, {}, expect::object, project::current_status, false,
+     project::current_status_element},
     {"Project", "ProjectOwner", action::flatten, {}, expect::object, project::owner},
     {"Project", "DataFields", action::keep, {}, expect::array},
     {"Project", "CalculatedFields", action::keep, {}, expect::array},

@@ -27,8 +27,9 @@ constexpr member_rule create_[] = {
 
 constexpr member_rule submit_[] = {
     {"/", "Project", action::keep, {}, expect::object},
-    // (C) v1-api.md §3.16: the V1 sample has <Url Value> beside a self-closed Project.
-    {"Project", "Url", action::url_beside},
+    // mapping.md §4 rules 3 and 8: the V1 sample (C, v1-api.md §3.16) has <Url Value> beside a
+    // self-closed Project, the migration notes (M) Project.Url.Value: both by default.
+    {"Project", "Url", action::url_submit},
     {"/", "Url", action::url_last},
     {"Project", "CurrentStatus", action::flatten, {}, expect::object, project::current_status},
     {"Project", "ProjectOwner", action::flatten, {}, expect::object, project::owner},

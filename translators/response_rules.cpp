@@ -8,10 +8,11 @@ namespace pcbridge::translators::rules {
 namespace {
 
 constexpr member_rule common_[] = {
-    // mapping.md §3: object flags are JSON booleans in V2, True/False in V1.
-    // (I) v1-api.md §3.9: CanSubmit stays where V2 has it (an attribute of Project).
-    {"*", "CanSubmit", action::flag},
-    {"*", "IsAdmin", action::flag},
+    // mapping.md §3: object flags are JSON booleans in V2; CanSubmit is an xs:boolean in V1
+    // (true/false), IsAdmin was a string (True/False). Spellings: compat object_booleans,
+    // is_admin_boolean. (I) v1-api.md §3.9: CanSubmit stays where V2 has it (on Project).
+    {"*", "CanSubmit", action::object_flag},
+    {"*", "IsAdmin", action::admin_flag},
 };
 
 // The generic method table: nothing beyond §4.1-2 and the common rules.
@@ -74,7 +75,9 @@ std::string_view item_name(std::string_view key, std::string& storage) {
   return storage;
 }
 
-std::string_view root_name(method_id id, std::string& storage) {
+std::string_view root_name(method_id id, const compat_profile& profile, std::string& storage) {
+  const std::string& configured = profile.response_roots[static_cast<std::size_t>(id)];
+  if (!configured.empty()) return configured;
   if (id == method_id::Generic) return generic_root;
   const auto root = route_for(id).v1_response_root;
   if (!root.empty()) return root;
@@ -82,8 +85,22 @@ std::string_view root_name(method_id id, std::string& storage) {
   return storage;
 }
 
-std::string_view root_namespace_attributes() {
-  if constexpr (emit_xsd_xsi_declarations) {
+std::optional<std::string_view> spell_boolean(std::string_view text, boolean_spelling spelling) {
+  const auto is = [&](std::string_view word) {
+    if (text.size() != word.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if ((text[i] | 0x20) != word[i]) return false;
+    }
+    return true;
+  };
+  const bool lower = spelling == boolean_spelling::lower;
+  if (is("true")) return lower ? "true" : "True";
+  if (is("false")) return lower ? "false" : "False";
+  return std::nullopt;
+}
+
+std::string_view root_namespace_attributes(bool xsd_xsi_declarations) {
+  if (xsd_xsi_declarations) {
     return " xmlns=\"http://service.powerclerk.com/api/v1/\""
            " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\""
            " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"";

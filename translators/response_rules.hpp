@@ -11,6 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include <optional>
+
+#include "translators/compat_profile.hpp"
 #include "translators/method.hpp"
 
 namespace pcbridge::translators::rules {
@@ -23,11 +26,19 @@ enum class action : unsigned char {
   url_child,    // string -> <Url Value="…"/> first child of this element (mapping.md §4.3)
   url_last,     // string -> <Url Value="…"/> last child of this element (V1 root layouts)
   url_beside,   // string -> <Url Value="…"/> after this element, in its parent (§4.3)
-  flag,         // JSON true/false (or "true"/"false") -> True/False (§3)
+  url_submit,   // SubmitProject's Project.Url: inside, beside or both (compat submit_project_url)
+  object_flag,  // xs:boolean object flag (CanSubmit, Deleted): compat object_booleans (§3)
+  admin_flag,   // IsAdmin: compat is_admin_boolean (§3)
+  // Data methods' CurrentStatus (§4.3): `map` gives the attributes flattened onto this element,
+  // `element_map` those of the <CurrentStatus> child; compat data_current_status picks.
+  current_status,
   field_value,  // data-field Value, typed Date/Boolean through the form schema (§3)
   field_values, // data-field Values: one element per instance with Instance="i" (§4.6)
   items,        // array: items named `to` instead of the item-name table (§4.2)
   add_default,  // element-level: attribute `key`="`to`" added when V2 does not send one
+  // element-level: Deleted="false" (spelled per object_booleans) added when V2 does not send
+  // one, unless compat status_deleted is omit (§4.7).
+  deleted_default,
 };
 
 // What a member must be for the answer to be translatable; null always passes (= absent).
@@ -49,6 +60,7 @@ struct member_rule {
   expect want = expect::any;
   std::span<const attr_map> map = {};  // flatten: mapped members, written in this order
   bool keep_unmapped = false;          // flatten: other scalar members keep their own names
+  std::span<const attr_map> element_map = {};  // current_status: attributes of the child element
 };
 
 struct method_rules {
@@ -69,28 +81,25 @@ std::span<const member_rule> common_rules();
 // `storage` holds a computed name.
 std::string_view item_name(std::string_view array_key, std::string& storage);
 
-// V1 root element for a method: the route table's root, else "<Method>Response", and
-// "Response" for the Generic route.
-std::string_view root_name(method_id id, std::string& storage);
+// V1 root element for a method: the profile's response_roots entry, else the route table's
+// root, else "<Method>Response", and "Response" for the Generic route.
+std::string_view root_name(method_id id, const compat_profile& profile, std::string& storage);
 
 // Start of every V1 answer, and the namespace declarations on its root element.
 inline constexpr std::string_view xml_declaration = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 // (I) v1-api.md §2.4: the .NET XmlSerializer fingerprint (xmlns:xsd, xmlns:xsi) seen on the
-// AttachmentMetadataResponse sample is emitted on every root; false drops the two declarations.
-inline constexpr bool emit_xsd_xsi_declarations = true;
-std::string_view root_namespace_attributes();
+// AttachmentMetadataResponse sample is emitted on every root unless compat
+// xsd_xsi_declarations is omit.
+std::string_view root_namespace_attributes(bool xsd_xsi_declarations);
+
+// A boolean in the given spelling; "true"/"false" in any case is recognised, else nullopt.
+std::optional<std::string_view> spell_boolean(std::string_view json_text, boolean_spelling spelling);
 
 // Name of the per-instance index attribute of multi-instance data fields (C, §4.6).
 inline constexpr std::string_view instance_attribute = "Instance";
-// (I) mapping.md §4.6: a multi-instance field whose Values list is empty is written like a
-// field without value (one element, no Value, no Instance) so the client still sees it.
-inline constexpr bool empty_values_as_one_field = true;
-// (I) mapping.md §4.2: scalar array items (e.g. schema Choices) are written as element text,
-// <Choice>A</Choice>, as .NET XmlSerializer writes string lists.
-inline constexpr bool scalar_items_as_text = true;
-// (I) mapping.md §7 / v2-api.md: an empty 2xx V2 body (e.g. 204) becomes an empty V1 root
-// element rather than a 502, since the upstream call succeeded.
-inline constexpr bool empty_answer_as_empty_root = true;
+// (I) mapping.md §4.6 (compat empty_values) and §4.2 (compat scalar_items) are settings of
+// the profile (compat_profile.hpp). mapping.md §4 rule 9: an empty 2xx V2 body becomes the
+// method's empty V1 root element.
 
 // Family tables (defined in the *_rules.cpp files).
 namespace family {
@@ -104,17 +113,26 @@ const method_rules* inquiries(method_id id);
 
 // Shared pieces of project objects (mapping.md §4.3), used by several families.
 namespace project {
-// CurrentStatus on list methods: all four attributes.
+// CurrentStatus on list methods: all four attributes. The public id arrives as StatusId (V2
+// samples) or PublicId (the migration notes' name): the first one present is written.
 inline constexpr attr_map current_status_list[] = {
     {"Name", "Status"},
     {"Timestamp", "StatusTimestamp"},
     {"CustomId", "StatusCustomId"},
     {"StatusId", "StatusPublicId"},
+    {"PublicId", "StatusPublicId"},
 };
 // CurrentStatus elsewhere: the id and custom id are V2-only (mapping.md §4.4).
 inline constexpr attr_map current_status[] = {
     {"Name", "Status"},
     {"Timestamp", "StatusTimestamp"},
+};
+// The data methods' <CurrentStatus> element (mapping.md §4.3): V2's attributes without CustomId.
+inline constexpr attr_map current_status_element[] = {
+    {"StatusId", "StatusId"},
+    {"PublicId", "StatusId"},
+    {"Name", "Name"},
+    {"Timestamp", "Timestamp"},
 };
 // ProjectOwner.Email -> OwnerEmailAddress; ProjectOwner.Name is dropped (§4.4).
 inline constexpr attr_map owner[] = {
@@ -127,9 +145,9 @@ namespace forms {
 inline constexpr member_rule members[] = {
     {"Form", "Name", action::rename, "Title"},  // (M) Form.Title -> Form.Name in V2
     {"Form", "AvailableInStatuses", action::keep, {}, expect::array},
-    {"AvailableInStatuses/Status", "Deleted", action::flag},
-    // (I) mapping.md §4.7: V2 dropped Status.Deleted; "False" is the safe default.
-    {"AvailableInStatuses/Status", "Deleted", action::add_default, "False"},
+    {"AvailableInStatuses/Status", "Deleted", action::object_flag},
+    // (I) mapping.md §4.7: V2 dropped Status.Deleted; "false" is the safe default.
+    {"AvailableInStatuses/Status", "Deleted", action::deleted_default},
 };
 }  // namespace forms
 

@@ -7,6 +7,9 @@ namespace {
 
 constexpr member_rule list_[] = {
     {"/", "Statuses", action::keep, {}, expect::array},
+    {"Statuses/Status", "Deleted", action::object_flag},
+    // (I) mapping.md §4.7: V1 statuses had Deleted, V2 dropped it (and deprecated statuses).
+    {"Statuses/Status", "Deleted", action::deleted_default},
 };
 
 constexpr member_rule history_[] = {

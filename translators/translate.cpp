@@ -10,7 +10,7 @@ namespace pcbridge::translators {
 
 outcome<translated> v2_response_to_v1(method_id method, std::string_view v2_json, const translate_context& ctx) {
   std::string storage;
-  const std::string_view root = rules::root_name(method, storage);
+  const std::string_view root = rules::root_name(method, ctx.profile(), storage);
   return json_to_v1_xml(method, root, v2_json, ctx);
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "compat_profile.hpp"
 #include "field_types.hpp"
 #include "method.hpp"
 #include "outcome.hpp"
@@ -26,6 +27,10 @@ struct translate_context {
   // Work budget of one V1 request body (issue 8): elements + attributes. Beyond it the body is
   // a 413 before any translation, so no single request holds the event loop for long.
   std::size_t max_request_xml_nodes = default_max_request_xml_nodes;
+  // The configuration's compatibility profile; null means mapping.md's defaults.
+  const compat_profile* compat = nullptr;
+
+  const compat_profile& profile() const { return compat ? *compat : default_compat_profile(); }
 };
 
 struct translated {
@@ -37,7 +42,9 @@ struct translated {
   bool needs_current_data = false;
 };
 
-// V2 JSON answer -> V1 XML document (declaration, v1 namespace on the root).
+// V2 JSON answer -> V1 XML document (declaration, v1 namespace on the root). An empty body
+// (only whitespace) is the method's root element with no content (mapping.md §4 rule 9): the
+// proxy and `pcbridge translate` both get it from here.
 outcome<translated> v2_response_to_v1(method_id method, std::string_view v2_json,
                                       const translate_context& ctx);
 
@@ -52,7 +59,12 @@ outcome<translated> v1_request_to_v2_with_current(method_id method, std::string_
                                                   std::string_view current_v2_json,
                                                   const translate_context& ctx);
 
-// <?xml ...?><Error xmlns="v1" Status=".." Message=".." RequestId=".."/> (mapping.md §7).
-std::string v1_error_body(int status, std::string_view message, std::string_view request_id);
+// pcbridge's V1 error body in the profile's form (mapping.md §7, compat error_body):
+//   xml   <?xml ...?><Error xmlns="v1" Status=".." Message=".." RequestId=".."/>
+//   text  the message, one line
+std::string v1_error_body(int status, std::string_view message, std::string_view request_id,
+                          error_body_form form = error_body_form::xml);
+// Its Content-Type: "application/xml; charset=utf-8" or "text/plain; charset=utf-8".
+std::string_view v1_error_content_type(error_body_form form);
 
 }  // namespace pcbridge::translators

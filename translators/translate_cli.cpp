@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "translators/translate.hpp"
 
@@ -16,10 +17,13 @@ namespace {
 constexpr std::string_view usage =
     "usage: pcbridge translate --method <V1 method> --direction response|request\n"
     "                          [--schema schema.json] [--current current.json]\n"
+    "                          [--config pcbridge.yaml] [--compat KEY=VALUE]...\n"
     "  response: V2 JSON answer on stdin -> V1 XML on stdout\n"
     "  request:  V1 XML request on stdin -> V2 JSON on stdout\n"
     "  --schema   V2 GetFormSchema answer giving the Date/Boolean data fields\n"
-    "  --current  current V2 data answer, for a partial multi-instance SetProjectData\n";
+    "  --current  current V2 data answer, for a partial multi-instance SetProjectData\n"
+    "  --config   the compat: section of this pcbridge configuration applies\n"
+    "  --compat   one compat setting on top (response_roots.<Method>=<Root> for a root name)\n";
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
@@ -53,6 +57,25 @@ int report(const outcome<translated>& result, std::ostream& out, std::ostream& e
   return 0;
 }
 
+// KEY=VALUE of --compat onto the profile; false (message on err) when it is not a setting.
+bool apply_compat(std::string_view setting, compat_profile& profile, std::ostream& err) {
+  const auto eq = setting.find('=');
+  if (eq == std::string_view::npos) {
+    err << "pcbridge translate: --compat expects KEY=VALUE\n";
+    return false;
+  }
+  const std::string_view key = setting.substr(0, eq), value = setting.substr(eq + 1);
+  std::optional<std::string> problem;
+  if (key.starts_with(compat_roots_key) && key.size() > compat_roots_key.size() + 1 &&
+      key[compat_roots_key.size()] == '.') {
+    problem = set_compat_root(profile, key.substr(compat_roots_key.size() + 1), value);
+  } else {
+    problem = set_compat(profile, key, value);
+  }
+  if (problem) err << "pcbridge translate: --compat " << key << ": " << *problem << "\n";
+  return !problem;
+}
+
 int usage_error(std::ostream& err, std::string_view problem) {
   err << "pcbridge translate: " << problem << "\n" << usage;
   return 2;
@@ -61,17 +84,19 @@ int usage_error(std::ostream& err, std::string_view problem) {
 }  // namespace
 
 int run_translate_cli(std::span<const std::string_view> args, std::istream& in, std::ostream& out,
-                      std::ostream& err) {
+                      std::ostream& err, const compat_loader& load_config) {
   if (!args.empty() && args.front() == "translate") args = args.subspan(1);
   std::optional<method_id> method;
-  std::string_view direction, schema_path, current_path;
+  std::string_view direction, schema_path, current_path, config_path;
+  std::vector<std::string_view> compat_args;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view a = args[i];
     if (a == "-h" || a == "--help") {
       out << usage;
       return 0;
     }
-    if (a != "--method" && a != "--direction" && a != "--schema" && a != "--current") {
+    if (a != "--method" && a != "--direction" && a != "--schema" && a != "--current" && a != "--config" &&
+        a != "--compat") {
       return usage_error(err, "unknown argument '" + std::string(a) + "'");
     }
     if (i + 1 >= args.size()) return usage_error(err, std::string(a) + " needs a value");
@@ -84,6 +109,10 @@ int run_translate_cli(std::span<const std::string_view> args, std::istream& in, 
       direction = v;
     } else if (a == "--schema") {
       schema_path = v;
+    } else if (a == "--config") {
+      config_path = v;
+    } else if (a == "--compat") {
+      compat_args.push_back(v);
     } else {
       current_path = v;
     }
@@ -91,8 +120,20 @@ int run_translate_cli(std::span<const std::string_view> args, std::istream& in, 
   if (!method) return usage_error(err, "--method is required");
   if (direction.empty()) return usage_error(err, "--direction is required");
 
+  compat_profile profile;
+  if (!config_path.empty()) {
+    if (!load_config) return usage_error(err, "--config is not available here");
+    std::optional<compat_profile> loaded = load_config(std::string(config_path), err);
+    if (!loaded) return 1;
+    profile = std::move(*loaded);
+  }
+  for (std::string_view setting : compat_args) {
+    if (!apply_compat(setting, profile, err)) return 2;
+  }
+
   field_type_map types;
   translate_context ctx;
+  ctx.compat = &profile;
   if (!schema_path.empty()) {
     const auto text = read_file(std::string(schema_path));
     if (!text) return usage_error(err, "cannot read " + std::string(schema_path));

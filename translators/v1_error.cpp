@@ -1,6 +1,6 @@
 // v1_error_body (declared in translate.hpp). The V1 error body was never documented (I,
 // mapping.md §7): V1 clients branch on the status code, so this shape only needs to be
-// well-formed XML in the V1 namespace. A real trace would change it here only.
+// well-formed XML in the V1 namespace; compat error_body: text gives the bare message.
 #include <string>
 
 #include "translators/translate.hpp"
@@ -78,7 +78,16 @@ void append_attribute(std::string& out, std::string_view value) {
 
 }  // namespace
 
-std::string v1_error_body(int status, std::string_view message, std::string_view request_id) {
+std::string v1_error_body(int status, std::string_view message, std::string_view request_id,
+                          error_body_form form) {
+  if (form == error_body_form::text) {
+    std::string out;
+    for (char c : message) {  // one line: the message already carries no secrets
+      const auto u = static_cast<unsigned char>(c);
+      out += u < 0x20 || u == 0x7F ? ' ' : c;
+    }
+    return out;
+  }
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Error xmlns=\"";
   out += v1_namespace;
   out += "\" Status=\"";
@@ -89,6 +98,10 @@ std::string v1_error_body(int status, std::string_view message, std::string_view
   append_attribute(out, request_id);
   out += "\"/>";
   return out;
+}
+
+std::string_view v1_error_content_type(error_body_form form) {
+  return form == error_body_form::text ? "text/plain; charset=utf-8" : "application/xml; charset=utf-8";
 }
 
 }  // namespace pcbridge::translators

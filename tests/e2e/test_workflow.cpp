@@ -205,8 +205,11 @@ void check_new_project_data(const element& project, const std::string& status, c
                         {"Status", status},
                         {"StatusTimestamp", any_timestamp},
                         {"CanSubmit", can_submit}});  // no LastChangeTimestamp, no ProjectNumber yet
-  REQUIRE(project.child_names() == std::vector<std::string>{"Url", "DataFields", "Attachments"});
+  // V1's <CurrentStatus> element beside the flattened attributes (issue 10 item 2, mapping.md §4 rule 8).
+  REQUIRE(project.child_names() == std::vector<std::string>{"Url", "CurrentStatus", "DataFields", "Attachments"});
   check_attrs(project.child("Url"), {{"Value", landing + new_project}});
+  check_attrs(project.child("CurrentStatus"),
+              {{"StatusId", "U5N0B1T2D3AA"}, {"Name", status}, {"Timestamp", any_timestamp}});  // no CustomId
   check_data_fields(project.child("DataFields"),
                     {{"DF0CUSTNAME1", "Customer name", "Casey & Kim", {}},
                      {"DF1BATTERY01", "Has battery", "True", {}},
@@ -267,9 +270,9 @@ TEST_CASE("workflow: create, set draft data, read it back, submit, poll changes,
                             {"Title", "Interconnection Application"}});  // Name -> Title
     const auto statuses = forms[0]->child("AvailableInStatuses").all("Status");
     REQUIRE(statuses.size() == 2);
-    check_attrs(*statuses[0], {{"StatusId", "U5N0B1T2D3AA"}, {"Name", "Unsubmitted"}, {"Deleted", "False"}});
+    check_attrs(*statuses[0], {{"StatusId", "U5N0B1T2D3AA"}, {"Name", "Unsubmitted"}, {"Deleted", "false"}});
     check_attrs(*statuses[1], {{"StatusId", "NC0M9L3T4E5S"}, {"CustomId", "Incomplete"}, {"Name", "Incomplete"},
-                               {"Deleted", "False"}});
+                               {"Deleted", "false"}});  // xs:boolean (issue 10 item 1)
     check_attrs(*forms[1], {{"FormId", "F0RM2E5F6G7H"},
                             {"CustomId", "Completion"},
                             {"ProgramId", program},
@@ -300,7 +303,7 @@ TEST_CASE("workflow: create, set draft data, read it back, submit, poll changes,
     const element root = v1_answer(set, 200, "ProjectDataSetResponse");
     CHECK(root.attrs.empty());
     REQUIRE(root.child_names() == std::vector<std::string>{"Project"});
-    check_new_project_data(root.child("Project"), "Unsubmitted", "True");
+    check_new_project_data(root.child("Project"), "Unsubmitted", "true");
   }
   {
     // Instance writes read the current draft first (mapping.md §5): schema, draft, write.
@@ -347,11 +350,11 @@ TEST_CASE("workflow: create, set draft data, read it back, submit, poll changes,
     const element root = v1_answer(s.v1("GET", v1 + data_path(new_project) + "/Data"), 200, "ProjectDataGetResponse");
     CHECK(root.attrs.empty());
     REQUIRE(root.child_names() == std::vector<std::string>{"Project"});
-    check_new_project_data(root.child("Project"), "Unsubmitted", "True");
+    check_new_project_data(root.child("Project"), "Unsubmitted", "true");
   }
   CHECK(upstream_calls(s) == std::vector<std::string>{"GET " + v2 + data_path(new_project) + "/Draft/Data"});
 
-  // 5. SubmitProject: number assigned, <Url> beside <Project>.
+  // 5. SubmitProject: number assigned, <Url> beside <Project> and inside it (issue 10 item 3).
   s.clear_sim_requests();
   {
     const element root = v1_answer(s.v1("POST", v1 + data_path(new_project) + "/Submit"), 200, "ProjectSubmitResponse");
@@ -364,7 +367,8 @@ TEST_CASE("workflow: create, set draft data, read it back, submit, poll changes,
                     {"LastChangeTimestamp", any_timestamp},
                     {"Status", "Application Review"},
                     {"StatusTimestamp", any_timestamp}});
-    CHECK(p.children.empty());
+    REQUIRE(p.child_names() == std::vector<std::string>{"Url"});
+    check_attrs(p.child("Url"), {{"Value", landing + new_project}});
     check_attrs(root.child("Url"), {{"Value", landing + new_project}});
   }
   {

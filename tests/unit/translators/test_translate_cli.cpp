@@ -96,3 +96,55 @@ TEST_CASE("a partial SetProjectData needs --current") {
   CHECK(with.out == R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["a","x","c"]}]}})");
   std::filesystem::remove(current);
 }
+
+TEST_CASE("an empty answer is the method's empty root, as the proxy answers it (mapping.md §4 rule 9)") {
+  const auto r = run({"--method", "GetProjects", "--direction", "response"}, "");
+  CHECK(r.code == 0);
+  CHECK(r.out == "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ProjectsResponse xmlns=\"http://service.powerclerk.com/api/v1/\""
+                 " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/>");
+}
+
+TEST_CASE("--compat KEY=VALUE and --config shape the answer like the proxy's compat: section") {
+  const std::string json = R"({"Project":{"ProjectId":"P","CanSubmit":true}})";
+  CHECK(run({"--method", "GetProjectData", "--direction", "response"}, json).out.find(R"(CanSubmit="true")") !=
+        std::string::npos);
+  const auto capitalized = run({"--method", "GetProjectData", "--direction", "response", "--compat",
+                                "object_booleans=capitalized", "--compat", "response_roots.GetProjectData=Data",
+                                "--compat", "xsd_xsi_declarations=omit"},
+                               json);
+  CHECK(capitalized.code == 0);
+  CHECK(capitalized.out == "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Data xmlns=\"http://service.powerclerk.com/api/v1/\">"
+                           "<Project ProjectId=\"P\" CanSubmit=\"True\"/></Data>");
+  const auto bad_value = run({"--method", "GetProjectData", "--direction", "response", "--compat", "object_booleans=yes"}, json);
+  CHECK(bad_value.code == 2);
+  CHECK(bad_value.err == "pcbridge translate: --compat object_booleans: expected one of: lower, capitalized\n");
+  CHECK(run({"--method", "GetProjectData", "--direction", "response", "--compat", "nokey"}, json).code == 2);
+  CHECK(run({"--method", "GetProjectData", "--direction", "response", "--compat", "colour=red"}, json).err ==
+        "pcbridge translate: --compat colour: unknown key\n");
+
+  // --config goes through the caller's loader (config/ reads the YAML in the real binary).
+  std::vector<std::string_view> args = {"--method", "GetProjectData", "--direction", "response", "--config", "my.yaml"};
+  std::istringstream in(json);
+  std::ostringstream out, err;
+  std::string asked;
+  const compat_loader loader = [&](const std::string& path, std::ostream&) -> std::optional<compat_profile> {
+    asked = path;
+    compat_profile p;
+    p.object_booleans = boolean_spelling::capitalized;
+    return p;
+  };
+  CHECK(run_translate_cli(args, in, out, err, loader) == 0);
+  CHECK(asked == "my.yaml");
+  CHECK(out.str().find(R"(CanSubmit="True")") != std::string::npos);
+  std::istringstream in2(json);
+  std::ostringstream out2, err2;
+  CHECK(run_translate_cli(args, in2, out2, err2) == 2);  // no loader: --config is unavailable
+  std::istringstream in3(json);
+  std::ostringstream out3, err3;
+  const compat_loader failing = [](const std::string&, std::ostream& e) -> std::optional<compat_profile> {
+    e << "my.yaml:3: compat.x: unknown key\n";
+    return std::nullopt;
+  };
+  CHECK(run_translate_cli(args, in3, out3, err3, failing) == 1);
+  CHECK(err3.str() == "my.yaml:3: compat.x: unknown key\n");
+}

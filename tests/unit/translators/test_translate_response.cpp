@@ -47,7 +47,7 @@ constexpr std::string_view root_ns =
 }  // namespace
 
 TEST_CASE("exact output: declaration, V1 namespace with the xsd/xsi declarations, compact body") {
-  static_assert(rules::emit_xsd_xsi_declarations, "this test pins the (I) v1-api.md §2.4 choice");
+  CHECK(default_compat_profile().xsd_xsi_declarations);  // pins the (I) v1-api.md §2.4 default
   CHECK(ok(method_id::SetProjectOwner, R"({"Owner":{"Name":"A","Email":"b@c"}})") ==
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<SetProjectOwnerResponse" + std::string(root_ns) +
             "><Owner Name=\"A\" Email=\"b@c\"/></SetProjectOwnerResponse>");
@@ -68,7 +68,7 @@ TEST_CASE("every method translates an empty object, a null-only object and an em
     CAPTURE(method_name(m));
     CHECK(well_formed(ok(m, "{}")));
     CHECK(well_formed(ok(m, R"({"Project":null,"Projects":null,"Url":null,"Status":null})")));
-    CHECK(well_formed(ok(m, " \r\n")));  // (I) rules::empty_answer_as_empty_root
+    CHECK(well_formed(ok(m, " \r\n")));  // mapping.md §4 rule 9: the empty root
     CHECK(well_formed(ok(m, R"({"Extra":{"Deep":[{"A":[1,[2,{"B":null}]]}]},"X":"&<>\""})")));
   }
 }
@@ -195,10 +195,11 @@ TEST_CASE("escaped member names are decoded before rules are looked up") {
         R"(<Projects><Project><Url Value="http://u"/></Project></Projects>)");
 }
 
-TEST_CASE("numbers and booleans are written as in the JSON text; flags become True/False") {
+TEST_CASE("numbers and booleans are written as in the JSON text; CanSubmit is xs:boolean true/false, IsAdmin True/False") {
   CHECK(inner(ok(method_id::GetPrograms, R"({"Programs":[{"N":-0.0e-0,"B":true,"C":12345678901234567890}]})")) ==
         R"(<Programs><Program N="-0.0e-0" B="true" C="12345678901234567890"/></Programs>)");
-  CHECK(inner(ok(method_id::GetProjectData, R"({"Project":{"CanSubmit":true}})")) == R"(<Project CanSubmit="True"/>)");
+  CHECK(inner(ok(method_id::GetProjectData, R"({"Project":{"CanSubmit":true}})")) == R"(<Project CanSubmit="true"/>)");
+  CHECK(inner(ok(method_id::GetProjectData, R"({"Project":{"CanSubmit":"False"}})")) == R"(<Project CanSubmit="false"/>)");
   CHECK(inner(ok(method_id::GetNotesInInquiryThread, R"({"Notes":[{"IsAdmin":"false"}]})")) ==
         R"(<Notes><Note IsAdmin="False"/></Notes>)");
 }
@@ -212,11 +213,12 @@ TEST_CASE("scalars after child elements are inserted into the written start tag"
   CHECK(body.find(std::string(root_ns) + " RequestTimestamp=\"t\"><Projects/>") != std::string::npos);
 }
 
-TEST_CASE("Url placement: first child, last child of the root, or beside its element") {
+TEST_CASE("Url placement: first child, last child of the root, or beside its element; SubmitProject both (rule 8)") {
   CHECK(inner(ok(method_id::GetProjectData, R"({"Project":{"DataFields":[],"Url":"u"}})")) ==
         R"(<Project><Url Value="u"/><DataFields/></Project>)");
   CHECK(inner(ok(method_id::SubmitProject, R"({"Project":{"ProjectId":"P","Url":"u"}})")) ==
-        R"(<Project ProjectId="P"/><Url Value="u"/>)");
+        R"(<Project ProjectId="P"><Url Value="u"/></Project><Url Value="u"/>)");
+  // A Url V2 puts under the root is written beside Project only: Project may be written already.
   CHECK(inner(ok(method_id::SubmitProject, R"({"Url":"u","Project":{"ProjectId":"P"}})")) ==
         R"(<Project ProjectId="P"/><Url Value="u"/>)");
   CHECK(inner(ok(method_id::GetProjectData, R"({"Project":{"Url":7}})")) == R"(<Project><Url Value="7"/></Project>)");
