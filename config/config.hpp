@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "translators/compat_profile.hpp"
+
 namespace pcbridge::config {
 
 struct tls_files {
@@ -92,6 +94,7 @@ struct config {
   rate_limit_config rate_limit;
   std::optional<admin_config> admin;    // health, readiness, metrics, usage report
   int drain_timeout_ms = 20000;         // SIGTERM: finish in-flight and queued requests this long
+  translators::compat_profile compat;   // `compat:` (mapping.md §8); defaults are mapping.md's
 };
 
 // One problem found while loading: `path` is the YAML key path ("clients[1].password"),

@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "config/files.hpp"
+#include "config/compat.hpp"
 #include "config/sections.hpp"
 #include "config/yaml_reader.hpp"
 
@@ -38,6 +39,7 @@ load_result walk(const YAML::Node& root, const std::filesystem::path& base_dir) 
     read_passthrough(section(m, "basic_as_client_credentials"), cfg->basic_as_client_credentials,
                      base_dir, diag);
     read_routes(section(m, "routes"), cfg->routes, diag);
+    read_compat(section(m, "compat"), cfg->compat, diag);
     read_log(section(m, "log"), cfg->log, diag);
     if (auto native = m.get("native_v2")) {
       detail::map_reader n(*native, diag);

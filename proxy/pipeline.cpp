@@ -108,6 +108,7 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
   const std::shared_ptr<const tr::field_type_map> types = co_await field_types_for(g, st);
   tr::translate_context ctx;
   ctx.types = types.get();
+  ctx.compat = &cfg.compat;
 
   std::string body;
   std::vector<std::pair<std::string, std::string>> body_headers;

@@ -163,7 +163,9 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
         co_return stream_outcome{std::move(error)};
       }
       // An upload's answer: translated like any V1 answer (an empty one too: the empty root).
-      auto translated = tr::v2_response_to_v1(st.route->id, answer.response.body(), tr::translate_context{});
+      tr::translate_context ctx;
+      ctx.compat = &cfg.compat;
+      auto translated = tr::v2_response_to_v1(st.route->id, answer.response.body(), ctx);
       if (!translated) co_return stream_outcome{v1_error(502, translated.error().message, st.rec.request_id)};
       v1_response done = v1_document(v1_status_with_body(status), std::move(translated->body), st.rec.request_id);
       copy_header(answer.response, done, amzn_request_id_header);

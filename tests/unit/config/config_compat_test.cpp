@@ -1,0 +1,60 @@
+// The `compat:` section (mapping.md §8): each key sets one setting of the compatibility
+// profile; unknown keys and values are errors with their path and line.
+#include <doctest/doctest.h>
+
+#include "config_test_util.hpp"
+#include "translators/method.hpp"
+
+namespace pcbridge::config {
+namespace {
+
+using test::errors_of;
+namespace tr = translators;
+
+std::string after_minimal(const std::string& rest) { return std::string(test::minimal_yaml) + rest; }
+
+TEST_CASE("compat: absent means mapping.md's defaults") {
+  const load_result r = load_config_text(test::minimal_yaml);
+  REQUIRE(r.value);
+  CHECK(r.value->compat.object_booleans == tr::boolean_spelling::lower);
+  CHECK(r.value->compat.submit_project_url == tr::url_placement::both);
+  CHECK(r.value->compat.data_current_status == tr::status_form::both);
+  CHECK(r.value->compat.status_deleted);
+}
+
+TEST_CASE("compat: each key sets its setting, response roots per method") {
+  const load_result r = load_config_text(after_minimal(R"(compat:
+  object_booleans: capitalized
+  submit_project_url: beside
+  data_current_status: element
+  status_deleted: omit
+  response_roots: { GetPrograms: ProgramList }
+)"));
+  REQUIRE_MESSAGE(r.value, errors_of(r));
+  const tr::compat_profile& c = r.value->compat;
+  CHECK(c.object_booleans == tr::boolean_spelling::capitalized);
+  CHECK(c.submit_project_url == tr::url_placement::beside);
+  CHECK(c.data_current_status == tr::status_form::element);
+  CHECK_FALSE(c.status_deleted);
+  CHECK(c.response_roots[static_cast<int>(tr::method_id::GetPrograms)] == "ProgramList");
+}
+
+TEST_CASE("compat: unknown keys, bad values and an unsupported error form are reported with path and line") {
+  const load_result r = load_config_text(after_minimal(R"(compat:
+  object_boolean: lower
+  submit_project_url: above
+  error_body: text
+  response_roots: { GetProgramz: X }
+)"));
+  CHECK_FALSE(r.value);
+  const std::string errors = errors_of(r);
+  CHECK(errors.find("t.yaml:10: compat.object_boolean: unknown key (did you mean \"object_booleans\"?)") !=
+        std::string::npos);
+  CHECK(errors.find("t.yaml:11: compat.submit_project_url: expected one of: both, inside, beside") !=
+        std::string::npos);
+  CHECK(errors.find("t.yaml:12: compat.error_body: only \"xml\" is supported by the proxy") != std::string::npos);
+  CHECK(errors.find("compat.response_roots.GetProgramz") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace pcbridge::config
