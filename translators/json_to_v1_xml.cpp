@@ -48,6 +48,8 @@ const char* kind_name(kind k) {
 void frame::reset() {
   attrs.clear();
   attr_names.clear();
+  attr_name_set.clear();
+  late_attrs.clear();
   owned_names.clear();
   pending.clear();
   trailing.clear();
@@ -329,6 +331,7 @@ void engine::finish(frame& f) {
     f.children += f.trailing;
     finish_field(f);
   } else if (f.flushed) {
+    if (!f.late_attrs.empty()) out.insert(f.attr_end, f.late_attrs);
     out += f.trailing;
     out += "</";
     out += f.name;

@@ -9,6 +9,7 @@
 #include <deque>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -43,7 +44,14 @@ struct frame {
   std::string trailing;  // last children (<Url> after the others)
   std::string beside;    // elements written after this one, in the parent (<Url> beside)
   bool flushed = false;  // start tag written to *out
-  std::size_t attr_end = 0;  // in *out: where a late attribute is inserted
+  std::size_t attr_end = 0;  // in *out: where late attributes are inserted
+  // Attributes that arrive after the start tag was written (a scalar member after a child
+  // element). They are inserted at attr_end once, when the element ends: inserting each one
+  // as it came would move all the children written so far, quadratic for wide objects.
+  std::string late_attrs;
+  // attr_names as a set once an element has many attributes: the duplicate check stays
+  // linear for a hostile wide object, and small elements keep the cheap scan.
+  std::unordered_set<std::string_view> attr_name_set;
 
   std::array<const rules::member_rule*, max_rules_per_element> rules{};
   std::size_t rule_count = 0;

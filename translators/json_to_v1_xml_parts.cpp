@@ -61,22 +61,25 @@ std::string& engine::child_sink(frame& f) {
 }
 
 void engine::add_attr(frame& f, std::string_view name, std::string_view value, bool stable_name) {
-  for (auto existing : f.attr_names) {
-    if (existing == name) return;  // first one wins: a duplicate would make the XML ill-formed
+  // First one wins: a duplicate would make the XML ill-formed.
+  constexpr std::size_t scan_limit = 16;
+  if (f.attr_names.size() < scan_limit) {
+    for (auto existing : f.attr_names) {
+      if (existing == name) return;
+    }
+  } else {
+    if (f.attr_name_set.empty()) f.attr_name_set.insert(f.attr_names.begin(), f.attr_names.end());
+    if (f.attr_name_set.contains(name)) return;
   }
   if (!stable_name) name = f.owned_names.emplace_back(name);
   f.attr_names.push_back(name);
-  std::string& dst = f.flushed ? late_attr_ : f.attrs;
-  if (f.flushed) late_attr_.clear();
+  if (!f.attr_name_set.empty()) f.attr_name_set.insert(name);
+  std::string& dst = f.flushed ? f.late_attrs : f.attrs;
   dst += ' ';
   dst += name;
   dst += "=\"";
   vf::append_xml_escaped(dst, value);
   dst += '"';
-  if (f.flushed) {
-    f.out->insert(f.attr_end, late_attr_);
-    f.attr_end += late_attr_.size();
-  }
 }
 
 // <Url Value>: url_child makes it the first child of its element as in the V1 samples,
