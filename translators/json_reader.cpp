@@ -1,5 +1,7 @@
 #include "translators/json_reader.hpp"
 
+#include "translators/value_format.hpp"
+
 namespace pcbridge::translators::json {
 
 namespace {
@@ -11,23 +13,6 @@ int hex_value(char c) {
   return -1;
 }
 
-void append_utf8(std::string& out, std::uint32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
 
 // Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates,
 // nothing above U+10FFFF), or 0.
@@ -110,7 +95,7 @@ bool reader::read_string_slow(const char* start, std::string_view& s, std::strin
           if (lo < 0xDC00 || lo > 0xDFFF) return fail("lone surrogate in \\u escape");
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         }
-        append_utf8(storage, cp);
+        value_format::append_utf8(storage, cp);
         break;
       }
       default: return fail("invalid escape in a string");

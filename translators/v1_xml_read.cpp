@@ -91,23 +91,6 @@ bool is_xml_char(std::uint32_t c) {
          (c >= 0x10000 && c <= 0x10FFFF);
 }
 
-void append_utf8(std::string& out, std::uint32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
 
 // The code point of a character reference's body ("#65", "#x41"); nullopt when malformed.
 std::optional<std::uint32_t> char_reference(std::string_view body) {
@@ -158,7 +141,7 @@ outcome<std::string> decode_references(method_id m, std::string_view raw) {
         return bad_request(m, "malformed XML: character reference " + quote_for_message(reference) +
                                   " names no XML character");
       }
-      append_utf8(out, *c);
+      vf::append_utf8(out, *c);
     } else {
       return bad_request(m, "malformed XML: undefined entity reference " + quote_for_message(reference));
     }

@@ -3,6 +3,7 @@
 // need. Pure functions over strings; the appenders write to the end of `out` and never
 // allocate more than the text they add.
 #include <optional>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -62,6 +63,8 @@ bool is_inquiry_timestamp(std::string_view s);
 // XML text and attribute escaping: & < > " and tab/CR/LF as character references, characters
 // XML 1.0 cannot carry (other C0 controls, U+FFFE, U+FFFF) as U+FFFD. `s` is valid UTF-8.
 void append_xml_escaped(std::string& out, std::string_view s);
+// Appends code point `c` (at most U+10FFFF; callers check validity) as UTF-8.
+void append_utf8(std::string& out, std::uint32_t c);
 
 // A JSON member name as an XML name: valid names pass unchanged; other characters are written
 // `_xHHHH_` as .NET XmlConvert.EncodeName does; "xmlns" and ':' are encoded so a member can
