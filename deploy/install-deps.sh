@@ -10,6 +10,7 @@ packages=(
   libpugixml-dev nlohmann-json3-dev libyaml-cpp-dev      # V1 XML, V2 JSON, config
   doctest-dev libbenchmark-dev                           # tests and benchmarks
   curl openssl redis-server                              # demo, test certificates, shared-quota tests
+  nginx wrk strace                                       # scripts/bench-proxy.sh (pcbridge vs nginx proxy_pass)
   clang libclang-rt-14-dev                               # libFuzzer targets and their sanitizer runtime
   mono-mcs mono-runtime libmono-system-xml4.0-cil        # the legacy .NET client test (HttpWebRequest,
   libmono-system-xml-linq4.0-cil libmono-system-core4.0-cil #   XmlSerializer) run under Mono
