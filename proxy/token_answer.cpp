@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "translators/json_whole.hpp"
+
 #include <cctype>
 #include <cmath>
 
@@ -108,7 +110,7 @@ bool usable_token(std::string_view token) {
 }
 
 fetched_token parse_token_answer(std::string_view body, int status) {
-  const json answer = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  const json answer = translators::json::parse_whole(body);
   if (status != 200) {
     const std::string code = tidy(string_member(answer, "error"), 64);
     const std::string description = tidy(string_member(answer, "error_description"), 200);

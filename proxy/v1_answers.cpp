@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "translators/json_whole.hpp"
+
 #include <cctype>
 #include <ctime>
 
@@ -67,7 +69,7 @@ std::string one_line(std::string_view text, std::size_t max_chars) {
 }  // namespace
 
 std::string upstream_error_message(std::string_view body, std::size_t max_chars) {
-  auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  auto json = translators::json::parse_whole(body);
   if (json.is_object()) {
     for (const char* key : {"detail", "message", "Message", "title", "error_description", "error"}) {
       auto it = json.find(key);

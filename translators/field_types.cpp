@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "translators/json_reader.hpp"
+#include "translators/json_whole.hpp"
 
 namespace pcbridge::translators {
 
@@ -58,7 +59,7 @@ std::optional<nlohmann::json> parse_answer(std::string_view text, std::string_vi
                                              std::to_string(check.offset()));
     return std::nullopt;
   }
-  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  nlohmann::json doc = json::parse_whole(text);
   if (doc.is_discarded()) {
     error = bad_answer(method, "(root)", "invalid JSON");
     return std::nullopt;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "translators/json_reader.hpp"
+#include "translators/json_whole.hpp"
 #include "translators/v1_xml_jobs.hpp"
 #include "translators/value_format.hpp"
 
@@ -225,7 +226,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       return bad_answer(m, "(root)", std::string("invalid JSON: ") + check.problem() + " at offset " +
                                          std::to_string(check.offset()));
     }
-    const nlohmann::json doc = nlohmann::json::parse(*current, nullptr, false);
+    const nlohmann::json doc = json::parse_whole(*current);
     if (doc.is_discarded()) return bad_answer(m, "(root)", "invalid JSON");
     auto fields = index_current_fields(m, doc);
     if (!fields) return fields.error();

@@ -72,6 +72,13 @@ TEST_CASE("token answer: bodies that are not token answers") {
   CHECK(parse_token_answer(R"({"access_token":5})", 200).error == "token endpoint answer has no access_token");
 }
 
+TEST_CASE("token answer: bytes after a NUL are not ignored (fuzz_json_reader finding: nlohmann stops at NUL)") {
+  const std::string answer("{\"access_token\":\"T1\",\"expires_in\":3600}\0junk", 44);
+  REQUIRE(answer.size() == 44);
+  CHECK(parse_token_answer(answer, 200).error == "token endpoint answer is not a JSON object");
+  CHECK(parse_token_answer(answer.substr(0, 39), 200).ok);  // the same answer without the tail
+}
+
 TEST_CASE("token answer: endpoint errors carry status, code and description on one line") {
   auto rejected = parse_token_answer(R"({"error":"invalid_client"})", 400);
   CHECK_FALSE(rejected.ok);
