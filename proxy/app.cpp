@@ -11,6 +11,7 @@
 #include "proxy/access_log.hpp"
 #include "proxy/admin_handler.hpp"
 #include "proxy/answer_cache.hpp"
+#include "proxy/exit_codes.hpp"
 #include "proxy/http_server.hpp"
 #include "proxy/metrics.hpp"
 #include "proxy/pacing_backend.hpp"
@@ -312,7 +313,7 @@ int run_gateway(const app_options& options, std::shared_ptr<const config::config
     return app.run();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pcbridge: cannot start: %s\n", e.what());
-    return 2;
+    return exit_bad_config;
   }
 }
 

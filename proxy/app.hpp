@@ -18,7 +18,7 @@ struct app_options {
 };
 
 // Runs until drained; returns the process exit code (0 after a drain, 1 when a listener
-// cannot start, 2 for a configuration the process cannot use).
+// cannot start, 3 for a configuration the process cannot use: exit_codes.hpp).
 int run_gateway(const app_options& options, std::shared_ptr<const config::config> cfg);
 
 }  // namespace pcbridge::proxy

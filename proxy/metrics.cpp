@@ -199,9 +199,10 @@ std::string api_key_fingerprint(std::string_view api_key) {
 }
 
 struct metrics::state {
-  state(std::string_view v, std::size_t max_keys) : version(v), max_api_keys(max_keys) {}
+  state(build_identity b, std::size_t max_keys) : version(b.version), revision(b.revision), max_api_keys(max_keys) {}
 
   std::string version;
+  std::string revision;
   std::size_t max_api_keys;
   method_status_counters requests;
   method_status_counters upstream_requests;
@@ -228,8 +229,8 @@ struct metrics::state {
   }
 };
 
-metrics::metrics(std::string_view version, std::size_t max_api_keys)
-    : s_(std::make_unique<state>(version, max_api_keys)) {}
+metrics::metrics(build_identity build, std::size_t max_api_keys)
+    : s_(std::make_unique<state>(build, max_api_keys)) {}
 metrics::~metrics() = default;
 metrics::metrics(metrics&&) noexcept = default;
 metrics& metrics::operator=(metrics&&) noexcept = default;
@@ -327,7 +328,11 @@ std::string metrics::render() const {
   append_sample(out, "pcbridge_config_reloads_total", {{"result", "error"}}, s.config_reloads[1]);
 
   append_family(out, "pcbridge_build_info", "gauge", "pcbridge build; the value is always 1.");
-  append_sample(out, "pcbridge_build_info", {{"version", s.version}}, std::uint64_t{1});
+  if (s.revision.empty()) {
+    append_sample(out, "pcbridge_build_info", {{"version", s.version}}, std::uint64_t{1});
+  } else {
+    append_sample(out, "pcbridge_build_info", {{"revision", s.revision}, {"version", s.version}}, std::uint64_t{1});
+  }
 
   return out;
 }

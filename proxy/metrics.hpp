@@ -20,11 +20,10 @@
 #include <string>
 #include <string_view>
 
+#include "proxy/build_info.hpp"
+
 namespace pcbridge::proxy {
 
-// Reported as pcbridge_build_info{version=...}; keep in step with project(VERSION) in
-// the top-level CMakeLists.txt.
-inline constexpr std::string_view pcbridge_version = "0.1.0";
 
 // First 12 hex digits (lower case) of SHA-256(api_key), via OpenSSL EVP: names a key in
 // metrics without revealing it. Returns "unavailable" only if libcrypto cannot hash
@@ -45,7 +44,9 @@ class metrics {
 
   static constexpr std::string_view overflow_api_key = "(other)";
 
-  explicit metrics(std::string_view version = pcbridge_version, std::size_t max_api_keys = 1000);
+  // `build` is reported as pcbridge_build_info{version,revision} (revision only when known),
+  // the same identity `pcbridge --version` prints.
+  explicit metrics(build_identity build = this_build(), std::size_t max_api_keys = 1000);
   ~metrics();
   metrics(metrics&&) noexcept;
   metrics& operator=(metrics&&) noexcept;

@@ -737,7 +737,7 @@ TEST_CASE("ops: SIGHUP with an unusable certificate keeps serving the old one an
   std::filesystem::remove_all(certs);
 }
 
-TEST_CASE("ops: plain HTTP on a non-loopback address is refused at start (exit 2, names listen.address) unless allowed") {
+TEST_CASE("ops: plain HTTP on a non-loopback address is refused at start (exit 3, names listen.address) unless allowed") {
   const std::string dir = make_temp_dir();
   const std::string config = dir + "/open.yaml";
   write_file(config,
@@ -749,7 +749,7 @@ TEST_CASE("ops: plain HTTP on a non-loopback address is refused at start (exit 2
                  client_entry(user, password, sim_client_id, sim_client_secret));
   child_process refused({binary_path("pcbridge"), "--config", config, "--port-file", dir + "/port"},
                         dir + "/out.log");
-  CHECK(refused.wait(5s) == 2);
+  CHECK(refused.wait(5s) == 3);  // exit_bad_config
   const std::string out = read_file(dir + "/out.log");
   CHECK(contains(out, config + ":1: listen.address: a non-loopback address needs listen.tls"));
   CHECK(read_file(dir + "/port").empty());  // it never listened

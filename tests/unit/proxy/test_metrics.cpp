@@ -22,7 +22,7 @@ TEST_CASE("metrics: api key fingerprint is the first 12 hex digits of SHA-256") 
 }
 
 TEST_CASE("metrics: exact exposition text for a known sequence of observations") {
-  metrics m;
+  metrics m(build_identity{"0.1.0", ""});
   m.count_request("GetProjects", 200);
   m.count_request("GetProjects", 200);
   m.count_request("GetProjects", 404);
@@ -172,7 +172,7 @@ TEST_CASE("metrics: raw API keys never appear, their fingerprints do") {
 }
 
 TEST_CASE("metrics: a fresh registry lists fixed label sets at zero and the build info") {
-  metrics m;
+  metrics m(build_identity{"0.1.0", ""});
   const std::string text = m.render();
   CHECK(contains(text, "# TYPE pcbridge_requests_total counter\n# HELP pcbridge_upstream_requests_total"));
   CHECK(contains(text, "pcbridge_token_fetches_total{result=\"ok\"} 0\n"));
@@ -183,7 +183,9 @@ TEST_CASE("metrics: a fresh registry lists fixed label sets at zero and the buil
                        "pcbridge_upstream_latency_seconds_count 0\n"));
   CHECK(contains(text, "pcbridge_draining 0\n"));
   CHECK(contains(text, "pcbridge_build_info{version=\"0.1.0\"} 1\n"));
-  CHECK(contains(metrics("1.2.3-rc\"1").render(), "pcbridge_build_info{version=\"1.2.3-rc\\\"1\"} 1\n"));
+  CHECK(contains(metrics(build_identity{"1.2.3-rc\"1", ""}).render(), "pcbridge_build_info{version=\"1.2.3-rc\\\"1\"} 1\n"));
+  CHECK(contains(metrics(build_identity{"0.2.0", "1a94a39c0d2e-dirty"}).render(),
+                 "pcbridge_build_info{revision=\"1a94a39c0d2e-dirty\",version=\"0.2.0\"} 1\n"));
   // Every family is announced by # HELP and # TYPE.
   for (const char* family :
        {"pcbridge_requests_total", "pcbridge_upstream_requests_total", "pcbridge_upstream_latency_seconds",
@@ -238,7 +240,7 @@ TEST_CASE("metrics: series are sorted by label values whatever the order of firs
 }
 
 TEST_CASE("metrics: API keys beyond the limit are folded into (other)") {
-  metrics m(pcbridge_version, 2);
+  metrics m(this_build(), 2);
   m.count_upstream_operation("SECRET-KEY-123");
   m.count_upstream_operation("other-key");
   m.count_upstream_operation("third-key");
@@ -251,4 +253,19 @@ TEST_CASE("metrics: API keys beyond the limit are folded into (other)") {
                        "pcbridge_upstream_operations_total{api_key=\"d1011906b85c\"} 2\n"));
   CHECK(contains(text, "pcbridge_queue_length{api_key=\"(other)\"} 4\n"));
   CHECK_FALSE(contains(text, api_key_fingerprint("third-key")));
+}
+
+TEST_CASE("metrics: pcbridge_build_info names the build --version prints") {
+  const build_identity build = this_build();
+  CHECK_FALSE(build.version.empty());
+  const std::string text = metrics().render();
+  const std::string line = version_line(build);
+  CHECK(contains(line, "pcbridge " + std::string(build.version)));
+  if (build.revision.empty()) {
+    CHECK(contains(text, "pcbridge_build_info{version=\"" + std::string(build.version) + "\"} 1\n"));
+  } else {
+    CHECK(contains(line, " (git " + std::string(build.revision) + ")"));
+    CHECK(contains(text, "pcbridge_build_info{revision=\"" + std::string(build.revision) + "\",version=\"" +
+                             std::string(build.version) + "\"} 1\n"));
+  }
 }
