@@ -29,13 +29,6 @@ void read_compat(const field& f, translators::compat_profile& out, diagnostics& 
     }
     const auto text = read_nonempty_string(value, diag);
     if (!text) continue;
-    // pcbridge's own error answers are built without the profile (proxy/v1_answers.cpp), so
-    // another form is refused here rather than silently ignored; `pcbridge translate --compat`
-    // takes it.
-    if (key == "error_body" && *text != "xml") {
-      diag.add(value.path, value.line, "only \"xml\" is supported by the proxy for now (pcbridge translate --compat takes \"text\")");
-      continue;
-    }
     if (auto problem = translators::set_compat(out, key, *text)) {
       std::string message = *problem;
       if (message == "unknown key") {

@@ -125,8 +125,9 @@ class gateway_app {
 
   int run() {
     server_options client_options = listener_options(cfg_->listen);
-    client_options.refusal = [](http::status status, const std::string& message) {
-      return v1_error(static_cast<int>(status), message, new_request_id());
+    // cfg_ read at each refusal (one io thread): a reload's compat error_body applies here too.
+    client_options.refusal = [this](http::status status, const std::string& message) {
+      return v1_error(static_cast<int>(status), message, new_request_id(), cfg_->compat.error_body);
     };
     client_options.check_head = [this](const request_head& head) { return pipeline_->check_head(head); };
     server_ = std::make_unique<http_server>(

@@ -37,7 +37,7 @@ v1_response answer_v1(request_state& st, const upstream_result& result, const tr
     auto translated = tr::v2_response_to_v1(st.route->id, result.response.body(), ctx);
     if (!translated) {
       st.rec.note = "untranslatable_answer";
-      return v1_error(502, translated.error().message, rid);
+      return v1_error(502, translated.error().message, rid, st.error_body);
     }
     st.typing_fallbacks += translated->typing_fallbacks;
     answer = v1_document(v1_status_with_body(result.response.result_int()), std::move(translated->body), rid);
@@ -173,6 +173,7 @@ awaitable<handler_result> pipeline::handle(string_request& req, connection_event
   const in_flight_guard counted(in_flight_);
   access_record rec = start_record(req);
   request_state st{req, rec};
+  st.error_body = g.cfg->compat.error_body;
   events.on_disconnect = [cancel = st.cancel] { cancel->cancel(); };
   v1_response answer = co_await run(g, st);
   events.on_disconnect = nullptr;
@@ -193,6 +194,7 @@ std::optional<string_response> pipeline::check_head(const request_head& head) co
   req.base() = head;
   access_record rec = start_record(req);
   request_state st{req, rec};
+  st.error_body = g.cfg->compat.error_body;
   step_result answer;
   if (g.cfg->native_v2 && is_native_v2_path(head.target())) {
     st.native_v2 = true;

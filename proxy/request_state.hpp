@@ -30,12 +30,15 @@ struct request_state {
   std::chrono::milliseconds queue_wait{0};        // total time waiting for quota
   int typing_fallbacks = 0;                       // values typed by pattern (no schema known)
   bool native_v2 = false;                         // a migrated client calling /services/v2 directly
+  // The V1 error body form (compat error_body), set from the gateway's config on entry.
+  translators::error_body_form error_body = translators::error_body_form::xml;
 };
 
 // pcbridge's own error answer in the shape the client expects: V1 XML, or problem+json
 // for native V2 calls.
 inline v1_response error_for(const request_state& st, int status, const std::string& message) {
-  return st.native_v2 ? v2_error(status, message, st.rec.request_id) : v1_error(status, message, st.rec.request_id);
+  return st.native_v2 ? v2_error(status, message, st.rec.request_id)
+                      : v1_error(status, message, st.rec.request_id, st.error_body);
 }
 
 }  // namespace pcbridge::proxy

@@ -103,7 +103,7 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
     const auto sent_at = std::chrono::steady_clock::now();
     std::string detail;
     auto up = co_await g.upstream->open_stream(g.api, step_timeout, detail);
-    if (!up) co_return stream_outcome{v1_error(502, "upstream unreachable: " + detail, st.rec.request_id)};
+    if (!up) co_return stream_outcome{v1_error(502, "upstream unreachable: " + detail, st.rec.request_id, st.error_body)};
 
     const auto fail = [&](upstream_stream& s, bool body_sent) {
       upstream_result r;
@@ -159,14 +159,14 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
           error = v1_error(status, "upstream did not accept the upload (" + std::to_string(status) +
                                        "); it was not processed: send it again" +
                                        (status == 429 ? " after Retry-After" : ""),
-                           st.rec.request_id);
+                           st.rec.request_id, st.error_body);
         co_return stream_outcome{std::move(error)};
       }
       // An upload's answer: translated like any V1 answer (an empty one too: the empty root).
       tr::translate_context ctx;
       ctx.compat = &cfg.compat;
       auto translated = tr::v2_response_to_v1(st.route->id, answer.response.body(), ctx);
-      if (!translated) co_return stream_outcome{v1_error(502, translated.error().message, st.rec.request_id)};
+      if (!translated) co_return stream_outcome{v1_error(502, translated.error().message, st.rec.request_id, st.error_body)};
       v1_response done = v1_document(v1_status_with_body(status), std::move(translated->body), st.rec.request_id);
       copy_header(answer.response, done, amzn_request_id_header);
       co_return stream_outcome{std::move(done)};
@@ -219,6 +219,7 @@ awaitable<void> pipeline::stream(const request_head& head, stream_exchange& exch
   string_request req = header_only(head);
   access_record rec = start_record(req);
   request_state st{req, rec};
+  st.error_body = g.cfg->compat.error_body;
   events.on_disconnect = [cancel = st.cancel] { cancel->cancel(); };
   stream_outcome outcome = co_await run_stream(g, st, exchange);
   events.on_disconnect = nullptr;

@@ -178,7 +178,7 @@ v1_response upstream_error_answer(const request_state& st, const upstream_result
   if (message.empty()) message = std::string(r.response.reason());
   const std::initializer_list<std::string_view> secrets = {st.token, st.creds.client_secret, st.api_key, st.password};
   message = scrub_secrets("upstream: " + message, secrets);
-  v1_response res = v1_error(r.response.result_int(), message, st.rec.request_id);
+  v1_response res = v1_error(r.response.result_int(), message, st.rec.request_id, st.error_body);
   copy_upstream_header(r.response, res, "Retry-After", secrets);
   copy_upstream_header(r.response, res, "x-amzn-RequestId", secrets);
   return res;

@@ -13,14 +13,15 @@
 
 namespace pcbridge::proxy {
 
-v1_response v1_error(int status, std::string_view message, std::string_view request_id) {
+v1_response v1_error(int status, std::string_view message, std::string_view request_id,
+                     translators::error_body_form form) {
   v1_response res{static_cast<http::status>(status), 11};
-  res.set(http::field::content_type, v1_xml_content_type);
+  res.set(http::field::content_type, translators::v1_error_content_type(form));
   res.set("X-Request-Id", request_id);
   res.set(amzn_request_id_header, request_id);  // replaced by upstream's own when it sent one
   if (status == 401) res.set(http::field::www_authenticate, "Basic realm=\"pcbridge\", charset=\"UTF-8\"");
   if (status == 429 || status == 503) res.set(http::field::retry_after, "1");
-  res.body() = translators::v1_error_body(status, message, request_id);
+  res.body() = translators::v1_error_body(status, message, request_id, form);
   return res;
 }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "translators/compat_profile.hpp"
+
 namespace pcbridge::proxy {
 
 namespace http = boost::beast::http;
@@ -18,9 +20,11 @@ inline constexpr std::string_view v1_xml_content_type = "application/xml; charse
 // The builders below set pcbridge's; callers copy upstream's over it.
 inline constexpr std::string_view amzn_request_id_header = "x-amzn-RequestId";
 
-// Status + <Error .../> body + X-Request-Id and x-amzn-RequestId; 401 also carries
-// WWW-Authenticate: Basic.
-v1_response v1_error(int status, std::string_view message, std::string_view request_id);
+// Status + the error body in the profile's form (compat error_body: <Error .../> or the
+// message as text) + X-Request-Id and x-amzn-RequestId; 401 also carries
+// WWW-Authenticate: Basic. `form` has no default so that no error answer can miss the profile.
+v1_response v1_error(int status, std::string_view message, std::string_view request_id,
+                     translators::error_body_form form);
 
 // The same error for a native V2 client (native_v2 forwarding): application/problem+json
 // {"title","status","requestId"}.

@@ -2,8 +2,9 @@
 // The compatibility profile (mapping.md §8): every inferred (I) choice of the V1 answer shape,
 // and every superset of mapping.md §4 rule 8, as one setting whose default is mapping.md's
 // decision. It reaches the translators through translate_context (null: these defaults) and the
-// error builder as error_body_form; `pcbridge translate --compat KEY=VALUE` sets it from the
-// command line. The configuration's `compat:` section (config/) is its other intended source.
+// error builder as error_body_form (every error answer of the proxy, proxy/v1_answers.hpp).
+// The configuration's `compat:` section (config/compat.cpp) sets it; so does
+// `pcbridge translate --compat KEY=VALUE` on the command line.
 //
 // The names and spellings of the settings live here only (compat_settings, set_compat), so
 // the YAML, the CLI and the README say the same thing.

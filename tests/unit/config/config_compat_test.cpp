@@ -28,6 +28,7 @@ TEST_CASE("compat: each key sets its setting, response roots per method") {
   submit_project_url: beside
   data_current_status: element
   status_deleted: omit
+  error_body: text
   response_roots: { GetPrograms: ProgramList }
 )"));
   REQUIRE_MESSAGE(r.value, errors_of(r));
@@ -36,14 +37,15 @@ TEST_CASE("compat: each key sets its setting, response roots per method") {
   CHECK(c.submit_project_url == tr::url_placement::beside);
   CHECK(c.data_current_status == tr::status_form::element);
   CHECK_FALSE(c.status_deleted);
+  CHECK(c.error_body == tr::error_body_form::text);  // every pcbridge error takes it (proxy/v1_answers.cpp)
   CHECK(c.response_roots[static_cast<int>(tr::method_id::GetPrograms)] == "ProgramList");
 }
 
-TEST_CASE("compat: unknown keys, bad values and an unsupported error form are reported with path and line") {
+TEST_CASE("compat: unknown keys and bad values are reported with path and line") {
   const load_result r = load_config_text(after_minimal(R"(compat:
   object_boolean: lower
   submit_project_url: above
-  error_body: text
+  error_body: json
   response_roots: { GetProgramz: X }
 )"));
   CHECK_FALSE(r.value);
@@ -52,7 +54,7 @@ TEST_CASE("compat: unknown keys, bad values and an unsupported error form are re
         std::string::npos);
   CHECK(errors.find("t.yaml:11: compat.submit_project_url: expected one of: both, inside, beside") !=
         std::string::npos);
-  CHECK(errors.find("t.yaml:12: compat.error_body: only \"xml\" is supported by the proxy") != std::string::npos);
+  CHECK(errors.find("t.yaml:12: compat.error_body: expected one of: xml, text") != std::string::npos);
   CHECK(errors.find("compat.response_roots.GetProgramz") != std::string::npos);
 }
 

@@ -21,7 +21,7 @@ TEST_CASE("secrets are scrubbed from messages") {
 }
 
 TEST_CASE("V1 error answers carry status, request id and the V1 error document") {
-  auto res = v1_error(401, "invalid user name or password", "rid-1");
+  auto res = v1_error(401, "invalid user name or password", "rid-1", pcbridge::translators::error_body_form::xml);
   CHECK(res.result_int() == 401);
   CHECK(res[http::field::www_authenticate] == "Basic realm=\"pcbridge\", charset=\"UTF-8\"");
   CHECK(res["X-Request-Id"] == "rid-1");
@@ -29,11 +29,21 @@ TEST_CASE("V1 error answers carry status, request id and the V1 error document")
   CHECK(res.body() ==
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Error xmlns=\"http://service.powerclerk.com/api/v1/\" "
         "Status=\"401\" Message=\"invalid user name or password\" RequestId=\"rid-1\"/>");
-  CHECK(v1_error(404, "x", "r").count(http::field::www_authenticate) == 0);
+  CHECK(v1_error(404, "x", "r", pcbridge::translators::error_body_form::xml).count(http::field::www_authenticate) == 0);
+}
+
+TEST_CASE("compat error_body: text: pcbridge's error is the message as text/plain, headers unchanged") {
+  auto res = v1_error(401, "invalid user name\nor password", "rid-2", pcbridge::translators::error_body_form::text);
+  CHECK(res.result_int() == 401);
+  CHECK(res[http::field::content_type] == "text/plain; charset=utf-8");
+  CHECK(res.body() == "invalid user name or password");
+  CHECK(res[http::field::www_authenticate] == "Basic realm=\"pcbridge\", charset=\"UTF-8\"");
+  CHECK(res["X-Request-Id"] == "rid-2");
+  CHECK(res["x-amzn-RequestId"] == "rid-2");
 }
 
 TEST_CASE("mapping.md §7: pcbridge's own answers carry x-amzn-RequestId = its request id (V1 error, V2 error, document)") {
-  CHECK(v1_error(401, "no", "rid-7")["x-amzn-RequestId"] == "rid-7");
+  CHECK(v1_error(401, "no", "rid-7", pcbridge::translators::error_body_form::xml)["x-amzn-RequestId"] == "rid-7");
   CHECK(v2_error(503, "no", "rid-8")["x-amzn-RequestId"] == "rid-8");
   CHECK(v1_document(200, "<A/>", "rid-9")["x-amzn-RequestId"] == "rid-9");
   CHECK(v1_status_with_body(204) == 200);
