@@ -19,6 +19,7 @@
 #include "proxy/pipeline_steps.hpp"
 #include "proxy/rate_gate.hpp"
 #include "proxy/redis_pacing_backend.hpp"
+#include "proxy/schema_types.hpp"
 #include "proxy/http_tls.hpp"
 #include "proxy/token_fetcher.hpp"
 #include "proxy/usage_report.hpp"
@@ -170,6 +171,7 @@ class gateway_app {
     g.log = &log_;
     g.stats = &stats_;
     g.usage = &usage_;
+    g.parsed = &parsed_;
     return g;
   }
 
@@ -298,6 +300,7 @@ class gateway_app {
   std::unique_ptr<pacing_backend> pacing_;
   std::unique_ptr<rate_gate> gate_;
   answer_cache answers_;
+  parsed_schemas parsed_;
   std::unique_ptr<pipeline> pipeline_;
   std::unique_ptr<http_server> server_;
   std::unique_ptr<http_server> admin_;

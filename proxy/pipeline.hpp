@@ -20,6 +20,8 @@
 
 namespace pcbridge::proxy {
 
+struct parsed_schemas;  // schema_types.hpp
+
 // What the pipeline works with; built at start-up (and on reload, later).
 struct gateway {
   std::shared_ptr<const config::config> cfg;
@@ -31,6 +33,7 @@ struct gateway {
   const logger* log = nullptr;
   metrics* stats = nullptr;
   usage_report* usage = nullptr;
+  parsed_schemas* parsed = nullptr;  // field types kept per shared schema answer; null: parsed per request
 };
 
 class pipeline {

@@ -1,5 +1,6 @@
 #include "proxy/schema_types.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -25,38 +26,62 @@ std::string param(const request_state& st, std::string_view name) {
   return {};
 }
 
-// One form's schema, cached; `program` and `form` already percent-encoded.
-awaitable<std::optional<tr::field_type_map>> schema_of(const gateway& g, request_state& st, const std::string& program,
-                                                       const std::string& form) {
+template <class T, class Make>
+std::shared_ptr<const T> derive(parsed_answers<T>* cache, const typename parsed_answers<T>::sources& from, Make make) {
+  return cache ? cache->get(from, make) : make(from);
+}
+
+struct typed_schema {
+  std::shared_ptr<const upstream_result> answer;   // the GetFormSchema answer the types came from
+  std::shared_ptr<const tr::field_type_map> types;  // null: no usable schema
+};
+
+// One form's schema, cached, and its types parsed once per cached answer; `program` and
+// `form` already percent-encoded.
+awaitable<typed_schema> schema_of(const gateway& g, request_state& st, const std::string& program,
+                                  const std::string& form) {
   const api_call call{http::verb::get, "/services/v2/Programs/" + program + "/Forms/" + form + "/Schema", {}, {}, true};
   shared_outcome schema =
       co_await call_shared(g, st, call, std::chrono::seconds(g.cfg->upstream.schema_cache_ttl_s), cache_name::schema);
-  if (!is_success(schema)) co_return std::nullopt;
-  auto types = tr::field_types_from_schema(schema.result->response.body());
-  if (!types) co_return std::nullopt;
-  co_return std::move(*types);
+  if (!is_success(schema)) co_return typed_schema{};
+  auto types = derive(g.parsed ? &g.parsed->form_types : nullptr, {schema.result}, [](const auto& from) {
+    auto parsed = tr::field_types_from_schema(from[0]->response.body());
+    return parsed ? std::make_shared<const tr::field_type_map>(std::move(*parsed)) : nullptr;
+  });
+  co_return typed_schema{std::move(schema.result), std::move(types)};
 }
 
 // Every form of the program: GetForms (shared with the clients' own GetForms answers, under
-// the metadata TTL), then each form's schema.
-awaitable<std::optional<tr::field_type_map>> program_types(const gateway& g, request_state& st,
-                                                           const std::string& program) {
+// the metadata TTL), then each form's schema; the merge is kept as long as those schemas.
+awaitable<std::shared_ptr<const tr::field_type_map>> program_types(const gateway& g, request_state& st,
+                                                                   const std::string& program) {
   const api_call forms_call{http::verb::get, "/services/v2/Programs/" + program + "/Forms", {}, {}, true};
   shared_outcome forms =
       co_await call_shared(g, st, forms_call, std::chrono::seconds(g.cfg->upstream.metadata_cache_ttl_s),
                            cache_name::metadata);
-  if (!is_success(forms)) co_return std::nullopt;
-  auto ids = tr::form_ids_from_forms(forms.result->response.body());
-  if (!ids || ids->empty()) co_return std::nullopt;
-  if (ids->size() > max_program_forms) ids->resize(max_program_forms);
-  std::vector<tr::field_type_map> maps;
-  for (const std::string& id : *ids) {
-    const std::string encoded = tr::percent_encode_query_value(id);
-    auto one = co_await schema_of(g, st, program, encoded);
-    if (one) maps.push_back(std::move(*one));
+  if (!is_success(forms)) co_return nullptr;
+  auto ids = derive(g.parsed ? &g.parsed->form_ids : nullptr, {forms.result}, [](const auto& from) {
+    auto parsed = tr::form_ids_from_forms(from[0]->response.body());
+    return parsed ? std::make_shared<const std::vector<std::string>>(std::move(*parsed)) : nullptr;
+  });
+  if (!ids || ids->empty()) co_return nullptr;
+  const std::size_t count = std::min(ids->size(), max_program_forms);
+  parsed_answers<tr::field_type_map>::sources answers;
+  std::vector<std::shared_ptr<const tr::field_type_map>> maps;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string encoded = tr::percent_encode_query_value((*ids)[i]);
+    typed_schema one = co_await schema_of(g, st, program, encoded);
+    if (!one.types) continue;
+    answers.push_back(std::move(one.answer));
+    maps.push_back(std::move(one.types));
   }
-  if (maps.empty()) co_return std::nullopt;
-  co_return tr::merge_field_types(maps);
+  if (maps.empty()) co_return nullptr;
+  co_return derive(g.parsed ? &g.parsed->merged_types : nullptr, answers, [&maps](const auto&) {
+    std::vector<tr::field_type_map> copies;
+    copies.reserve(maps.size());
+    for (const auto& m : maps) copies.push_back(*m);
+    return std::make_shared<const tr::field_type_map>(tr::merge_field_types(copies));
+  });
 }
 
 }  // namespace
@@ -64,19 +89,17 @@ awaitable<std::optional<tr::field_type_map>> program_types(const gateway& g, req
 awaitable<std::shared_ptr<const tr::field_type_map>> field_types_for(const gateway& g, request_state& st) {
   const std::string program = param(st, "ProgramId");
   if (program.empty()) co_return nullptr;
-  std::optional<tr::field_type_map> types;
   switch (st.route->typing) {
     case tr::field_typing::none: co_return nullptr;
     case tr::field_typing::form_schema: {
       const std::string form = param(st, "FormId");
       if (form.empty()) co_return nullptr;
-      types = co_await schema_of(g, st, program, form);
-      break;
+      typed_schema one = co_await schema_of(g, st, program, form);
+      co_return std::move(one.types);
     }
-    case tr::field_typing::program_schemas: types = co_await program_types(g, st, program); break;
+    case tr::field_typing::program_schemas: co_return co_await program_types(g, st, program);
   }
-  if (!types) co_return nullptr;
-  co_return std::make_shared<const tr::field_type_map>(std::move(*types));
+  co_return nullptr;
 }
 
 }  // namespace pcbridge::proxy

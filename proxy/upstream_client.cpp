@@ -267,6 +267,7 @@ awaitable<std::unique_ptr<upstream_client::connection>> upstream_client::connect
     co_return nullptr;
   }
   auto conn = std::make_unique<connection>();
+  conn->buffer.reserve(initial_read_capacity);
   if (to.tls) {
     conn->secure = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor_, *tls_);
   } else {

@@ -27,6 +27,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -120,6 +121,10 @@ awaitable<framed_answer> read_answer(AsyncReadStream& stream, boost::beast::flat
   out.framing = co_await read_answer_head(stream, buffer, parser, options);
   if (out.framing.failure != upstream_failure::none) co_return out;
   if (!parser->is_done()) {
+    // Beast reads at most the buffer's free capacity: room for the declared body (up to the
+    // 64 KiB Beast reads at once) takes it in one or a few reads instead of 512-byte pieces.
+    if (const auto length = parser->content_length())
+      buffer.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size() + *length, 64 * 1024)));
     auto [ec, n] = co_await http::async_read(stream, buffer, *parser, use_tuple);
     if (ec) {
       answer_framing failed = framing_failure(ec, "reading answer body");

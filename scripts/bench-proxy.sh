@@ -4,6 +4,8 @@
 #
 #   scripts/bench-proxy.sh [BUILD_DIR]      (default: build; needs BUILD_DIR/pcbridge)
 #   env: DURATION=10 (seconds per main run), CONNECTIONS=32, STRACE_DURATION=3
+#        PERF_OUT=FILE: instead, record pcbridge with perf (cpu-clock, call graphs) over one
+#        distinct-request run into FILE (perf report -i FILE), and stop
 #
 # The upstream is an nginx (one worker) serving a 50-field V2 GetProjectData answer for every
 # project id (a regex location) and the form's schema, plus a static token answer for
@@ -211,6 +213,14 @@ strace_run() {  # target pid
 }
 ms() { awk -v u="$1" 'BEGIN{printf "%.2f", u / 1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}'; }
+
+if [ -n "${PERF_OUT:-}" ]; then
+  perf record -e cpu-clock -g -o "$PERF_OUT" -p "$pcb_pid" 2>/dev/null & perf_pid=$!
+  sleep 0.5
+  run_wrk pcbridge 1 "$connections" "$duration"
+  kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
+  exit 0
+fi
 
 echo "bench-proxy: GetProjectData, 50 fields ($(wc -c <"$tmp/www/data.json") byte V2 answer); wrk 1 thread"
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load/load/')"
