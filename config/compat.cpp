@@ -3,10 +3,25 @@
 // only; this file just walks the YAML and reports problems with their path and line.
 #include "config/compat.hpp"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "config/suggest.hpp"
+
+namespace pcbridge::config {
+
+std::optional<translators::compat_profile> load_compat_profile(const std::string& path, std::ostream& err) {
+  const load_result loaded = load_config_file(path);
+  if (!loaded.value) {
+    err << format_errors(loaded.errors, path);
+    return std::nullopt;
+  }
+  return loaded.value->compat;
+}
+
+}  // namespace pcbridge::config
 
 namespace pcbridge::config::detail {
 

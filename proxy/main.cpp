@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/compat.hpp"
 #include "config/config.hpp"
 #include "proxy/app.hpp"
 #include "proxy/build_info.hpp"
@@ -79,7 +80,8 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   // Subcommands are a first word without dashes; everything else is the serving form.
-  if (args.front() == "translate") return run_translate(args, std::cin, std::cout, std::cerr);
+  if (args.front() == "translate")
+    return run_translate(args, std::cin, std::cout, std::cerr, config::load_compat_profile);
   if (!args.front().starts_with("-")) return usage_error("unknown subcommand '" + std::string(args.front()) + "'");
   return run_options(args);
 }

@@ -124,7 +124,7 @@ int run_translate_cli(std::span<const std::string_view> args, std::istream& in, 
   if (!config_path.empty()) {
     if (!load_config) return usage_error(err, "--config is not available here");
     std::optional<compat_profile> loaded = load_config(std::string(config_path), err);
-    if (!loaded) return 1;
+    if (!loaded) return 3;  // an invalid configuration, as --check-config exits
     profile = std::move(*loaded);
   }
   for (std::string_view setting : compat_args) {

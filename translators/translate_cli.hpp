@@ -8,7 +8,8 @@
 //
 // `args` are the words after the program name; a leading "translate" is skipped. Reads the
 // body from `in`, writes the translation to `out`. Exit status: 0 translated, 1 translation
-// failed (message on `err`), 2 usage error. --schema is a V2 GetFormSchema answer (types of
+// failed (message on `err`), 2 usage error, 3 the --config file is invalid (its problems on
+// `err`, as --check-config prints them). --schema is a V2 GetFormSchema answer (types of
 // Date/Boolean fields); --current is the current data answer for a partial multi-instance
 // SetProjectData request. The compatibility profile (compat_profile.hpp) is the one of the
 // configuration file given with --config (read by `load_config`, which the caller supplies:
@@ -27,7 +28,7 @@
 namespace pcbridge::translators {
 
 // Reads the compat: section of a configuration file; on failure writes the problems to `err`
-// and returns nullopt.
+// and returns nullopt. The binary passes config::load_compat_profile (config/compat.hpp).
 using compat_loader = std::function<std::optional<compat_profile>(const std::string& path, std::ostream& err)>;
 
 int run_translate_cli(std::span<const std::string_view> args, std::istream& in, std::ostream& out,

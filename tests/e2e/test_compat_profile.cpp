@@ -5,6 +5,7 @@
 #include <string>
 
 #include "e2e/assertions.hpp"
+#include "e2e/process.hpp"
 #include "e2e/seed.hpp"
 #include "e2e/stack.hpp"
 
@@ -36,6 +37,17 @@ std::string set_body(const std::string& fields) {
 }
 
 std::string data_path(const std::string& project) { return "/Projects/" + project + "/Forms/" + form + "/Data"; }
+
+// `pcbridge translate ARGS < input`: its exit status, stdout and stderr (together) in `output`.
+int run_translate(const stack& s, const std::string& args, const std::string& input, std::string& output) {
+  const std::string in = s.dir() + "/translate_in.json", out = s.dir() + "/translate_out.txt";
+  write_file(in, input);
+  write_file(out, "");
+  child_process p({"/bin/sh", "-c", "exec '" + binary_path("pcbridge") + "' translate " + args + " < '" + in + "'"}, out);
+  const int code = p.wait(std::chrono::seconds(20));
+  output = read_file(out);
+  return code;
+}
 
 }  // namespace
 
@@ -101,4 +113,35 @@ TEST_CASE("compat through the proxy: capitalized object booleans, CurrentStatus 
   REQUIRE(submitted.body.size() > tail.size());
   CHECK(submitted.body.substr(submitted.body.size() - tail.size()) == tail);
   CHECK(submitted.body.find(url) == submitted.body.rfind(url));  // once: not inside Project too
+}
+
+TEST_CASE("pcbridge translate --config FILE uses FILE's compat: section: byte for byte the running proxy's answer") {
+  stack s(with_compat("  object_booleans: capitalized\n  xsd_xsi_declarations: omit\n"
+                      "  response_roots: { GetProjectData: ProjectData }\n"));
+  // The same V2 answer through the proxy (the simulator serves it) and through translate.
+  const std::string v2_answer =
+      R"({"Project":{"ProjectId":"P1","ProgramId":"G1","CanSubmit":true,"LastChangeTimestamp":"2024-02-01T14:00:00-08:00",)"
+      R"("CurrentStatus":{"StatusId":"S1","CustomId":null,"Name":"Unsubmitted","Timestamp":"2024-02-01T14:00:00-08:00"}}})";
+  REQUIRE(s.sim_post("/__sim/faults", json{{"match", "/Draft/Data"}, {"method", "GET"}, {"status", 200}, {"body", v2_answer}}.dump())
+              .status / 100 == 2);
+  const reply proxied = s.v1("GET", v1 + data_path(approved_project));
+  REQUIRE(proxied.status == 200);
+  const std::string expected =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<ProjectData xmlns=\"" + ns +
+      "\"><Project ProjectId=\"P1\" ProgramId=\"G1\" CanSubmit=\"True\" Status=\"Unsubmitted\" "
+      "StatusTimestamp=\"2024-02-01T14:00:00-08:00\"><CurrentStatus StatusId=\"S1\" Name=\"Unsubmitted\" "
+      "Timestamp=\"2024-02-01T14:00:00-08:00\"/></Project></ProjectData>";
+  CHECK(proxied.body == expected);
+
+  std::string output;
+  CHECK(run_translate(s, "--method GetProjectData --direction response --config '" + s.config_path() + "'", v2_answer,
+                      output) == 0);
+  CHECK(output == proxied.body);
+
+  // An invalid configuration: exit 3 and its problems as --check-config prints them.
+  const std::string bad = s.dir() + "/bad.yaml";
+  write_file(bad, read_file(s.config_path()) + "  submit_project_url: above\n");
+  CHECK(run_translate(s, "--method GetProjectData --direction response --config '" + bad + "'", v2_answer, output) == 3);
+  CHECK(output.find(bad + ":") == 0);
+  CHECK(output.find(": compat.submit_project_url: expected one of: both, inside, beside\n") != std::string::npos);
 }

@@ -2,6 +2,13 @@
 // profile; unknown keys and values are errors with their path and line.
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "config/compat.hpp"
 #include "config_test_util.hpp"
 #include "translators/method.hpp"
 
@@ -56,6 +63,30 @@ TEST_CASE("compat: unknown keys and bad values are reported with path and line")
         std::string::npos);
   CHECK(errors.find("t.yaml:12: compat.error_body: expected one of: xml, text") != std::string::npos);
   CHECK(errors.find("compat.response_roots.GetProgramz") != std::string::npos);
+}
+
+TEST_CASE("pcbridge translate --config: load_compat_profile gives the file's profile, or its errors as --check-config") {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  const std::string good = dir + "/compat_good_" + std::to_string(::getpid()) + ".yaml";
+  const std::string bad = dir + "/compat_bad_" + std::to_string(::getpid()) + ".yaml";
+  std::ofstream(good) << after_minimal("compat:\n  object_booleans: capitalized\n  error_body: text\n");
+  std::ofstream(bad) << after_minimal("compat:\n  object_booleans: True\n");
+  std::ostringstream err;
+  const auto profile = load_compat_profile(good, err);
+  REQUIRE(profile);
+  CHECK(err.str().empty());
+  CHECK(profile->object_booleans == tr::boolean_spelling::capitalized);
+  CHECK(profile->error_body == tr::error_body_form::text);
+  CHECK(profile->submit_project_url == tr::url_placement::both);  // unset keys keep mapping.md's default
+
+  std::ostringstream bad_err;
+  CHECK_FALSE(load_compat_profile(bad, bad_err));
+  CHECK(bad_err.str() == bad + ":10: compat.object_booleans: expected one of: lower, capitalized\n");
+  std::ostringstream missing_err;
+  CHECK_FALSE(load_compat_profile(dir + "/no_such_pcbridge.yaml", missing_err));
+  CHECK_FALSE(missing_err.str().empty());
+  std::remove(good.c_str());
+  std::remove(bad.c_str());
 }
 
 }  // namespace

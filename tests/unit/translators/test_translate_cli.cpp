@@ -145,6 +145,6 @@ TEST_CASE("--compat KEY=VALUE and --config shape the answer like the proxy's com
     e << "my.yaml:3: compat.x: unknown key\n";
     return std::nullopt;
   };
-  CHECK(run_translate_cli(args, in3, out3, err3, failing) == 1);
+  CHECK(run_translate_cli(args, in3, out3, err3, failing) == 3);  // invalid configuration, as --check-config
   CHECK(err3.str() == "my.yaml:3: compat.x: unknown key\n");
 }
