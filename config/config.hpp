@@ -57,6 +57,10 @@ struct rate_limit_config {
 struct admin_config {
   std::string address = "127.0.0.1";
   std::uint16_t port = 9901;
+  // admin.token | token_env | token_file: when set, every admin route but /healthz, /readyz
+  // and the dashboard's static page needs "Authorization: Bearer <token>". Only the
+  // token's SHA-256 is kept (compared in constant time); the token itself is wiped on load.
+  std::optional<std::array<unsigned char, 32>> token_sha256;
 };
 
 struct client_config {
@@ -108,6 +112,9 @@ struct config_error {
 struct load_result {
   std::shared_ptr<const config> value;       // null when errors is non-empty
   std::vector<config_error> errors;
+  // Valid but risky settings (e.g. a non-loopback admin listener without a token); only
+  // filled when the document is valid. Printed by --check-config and at start-up.
+  std::vector<config_error> warnings;
 };
 
 // Reads, validates and resolves (secrets from *_env / *_file) a YAML document. Every error
@@ -123,6 +130,8 @@ load_result load_config_text(const std::string& yaml_text, const std::string& or
 // (line 0) "origin: path: message"; without a path (syntax errors, unreadable file)
 // "origin:LINE: message".
 std::string format_errors(const std::vector<config_error>& errors, const std::string& origin);
+// As format_errors, each message prefixed with "warning: ".
+std::string format_warnings(const std::vector<config_error>& warnings, const std::string& origin);
 
 // SHA-256 of `text` (used for password checks; OpenSSL libcrypto). Throws
 // std::runtime_error only if libcrypto cannot compute it.

@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t max_config_bytes = 4 * 1024 * 1024;
 
 load_result failed(std::string path, int line, std::string message) {
-  return load_result{nullptr, {config_error{std::move(path), line, std::move(message)}}};
+  return load_result{nullptr, {config_error{std::move(path), line, std::move(message)}}, {}};
 }
 
 // An origin in angle brackets ("<text>") names no file: relative paths stay relative to
@@ -30,6 +30,7 @@ load_result walk(const YAML::Node& root, const std::filesystem::path& base_dir) 
   diagnostics diag;
   auto cfg = std::make_shared<config>();
   map_reader m(field{root, "", line_of(root)}, diag);
+  std::optional<field> admin;
   if (m.is_mapping()) {
     const field listen = section(m, "listen");
     read_listen(listen, cfg->listen, base_dir, diag);
@@ -49,9 +50,10 @@ load_result walk(const YAML::Node& root, const std::filesystem::path& base_dir) 
       n.finish();
     }
     read_rate_limit(section(m, "rate_limit"), cfg->rate_limit, base_dir, diag);
-    if (auto admin = m.get("admin")) {
+    admin = m.get("admin");
+    if (admin) {
       cfg->admin.emplace();
-      read_admin(*admin, *cfg->admin, diag);
+      read_admin(*admin, *cfg->admin, base_dir, diag);
     }
     if (auto drain = m.get("drain_timeout_ms")) {
       if (auto n = read_integer(*drain, 0, 3600000, diag)) cfg->drain_timeout_ms = static_cast<int>(*n);
@@ -65,8 +67,10 @@ load_result walk(const YAML::Node& root, const std::filesystem::path& base_dir) 
                "at least one client is required unless basic_as_client_credentials.enabled is true");
     }
   }
-  if (!diag.empty()) return load_result{nullptr, diag.sorted()};
-  return load_result{std::move(cfg), {}};
+  if (!diag.empty()) return load_result{nullptr, diag.sorted(), {}};
+  load_result valid{std::move(cfg), {}, {}};
+  if (admin) check_admin_security(*admin, *valid.value->admin, valid.warnings);
+  return valid;
 }
 
 }  // namespace
@@ -99,6 +103,12 @@ load_result load_config_file(const std::string& path) {
   } catch (const std::exception& e) {
     return failed("", 0, std::string("internal error while loading: ") + e.what());
   }
+}
+
+std::string format_warnings(const std::vector<config_error>& warnings, const std::string& origin) {
+  std::vector<config_error> prefixed = warnings;
+  for (config_error& w : prefixed) w.message = "warning: " + w.message;
+  return format_errors(prefixed, origin);
 }
 
 std::string format_errors(const std::vector<config_error>& errors, const std::string& origin) {

@@ -18,6 +18,7 @@ namespace pcbridge::config::detail {
 namespace {
 
 constexpr long long min_limit_bytes = 1024;
+constexpr std::size_t min_admin_token_chars = 16;
 
 bool is_ip_literal(const std::string& text) {
   unsigned char buffer[16];
@@ -158,11 +159,37 @@ void read_rate_limit(const field& f, rate_limit_config& out, const std::filesyst
   m.finish();
 }
 
-void read_admin(const field& f, admin_config& out, diagnostics& diag) {
+void read_admin(const field& f, admin_config& out, const std::filesystem::path& base_dir, diagnostics& diag) {
+  static constexpr std::array<std::string_view, 3> token_keys = {"token", "token_env", "token_file"};
   map_reader m(f, diag);
   read_address(m, out.address, diag);
   set_integer(m, "port", 0, 65535, out.port, diag);
+  if (auto chosen = pick_one(m, token_keys, false, diag)) {
+    const auto& [key, value] = *chosen;
+    if (auto token = resolve_secret(key, value, base_dir, diag)) {
+      const bool visible = std::all_of(token->begin(), token->end(), [](char c) { return c > ' ' && c < 0x7f; });
+      if (token->size() < min_admin_token_chars) {
+        diag.add(value.path, value.line,
+                 "the admin token must be at least " + std::to_string(min_admin_token_chars) +
+                     " characters (e.g. the output of `openssl rand -hex 32`)");
+      } else if (!visible) {
+        diag.add(value.path, value.line,
+                 "the admin token may hold only visible ASCII characters (it travels in an HTTP header)");
+      } else {
+        out.token_sha256 = sha256(*token);
+      }
+      wipe(*token);
+    }
+  }
   m.finish();
+}
+
+void check_admin_security(const field& admin, const admin_config& cfg, std::vector<config_error>& warnings) {
+  if (cfg.token_sha256 || is_loopback(cfg.address)) return;
+  warnings.push_back({child_path(admin.path, "address"), admin.line,
+                      "the admin listener is not on loopback and has no admin.token: anyone who reaches it can "
+                      "read /metrics, and /admin/usage and the dashboard data are refused (they name clients); "
+                      "set admin.token_file or admin.token_env"});
 }
 
 void read_upstream(const field& f, upstream_config& out, const std::filesystem::path& base_dir,

@@ -24,7 +24,10 @@ void read_routes(const field& f, std::map<std::string, route_mode>& out, diagnos
 void read_log(const field& f, log_config& out, diagnostics& diag);
 void read_rate_limit(const field& f, rate_limit_config& out, const std::filesystem::path& base_dir,
                      diagnostics& diag);
-void read_admin(const field& f, admin_config& out, diagnostics& diag);
+void read_admin(const field& f, admin_config& out, const std::filesystem::path& base_dir, diagnostics& diag);
+// A non-loopback admin listener without a token serves metrics and usage (client names) to
+// anyone who reaches it: valid, but warned about.
+void check_admin_security(const field& admin, const admin_config& cfg, std::vector<config_error>& warnings);
 // Cross-key rules checked once every section is read (e.g. plaintext on a public address).
 void check_listen_security(const field& listen, const listen_config& cfg, diagnostics& diag);
 

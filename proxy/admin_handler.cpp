@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "proxy/admin_auth.hpp"
+
 namespace pcbridge::proxy {
 
 namespace {
@@ -32,8 +34,8 @@ handler_result handle_admin(const string_request& req, const admin_sources& sour
   std::string_view path = req.target();
   path = path.substr(0, path.find('?'));
 
-  enum class route { healthz, readyz, metrics, usage };
-  route r;
+  enum class route { healthz, readyz, metrics, usage, unknown };
+  route r = route::unknown;
   if (path == "/healthz") {
     r = route::healthz;
   } else if (path == "/readyz") {
@@ -42,8 +44,23 @@ handler_result handle_admin(const string_request& req, const admin_sources& sour
     r = route::metrics;
   } else if (path == "/admin/usage") {
     r = route::usage;
-  } else {
-    return answer(req, http::status::not_found, text_plain, "not found\n");
+  }
+
+  // The probes stay open (kubelet, load balancers). Everything else, unknown paths
+  // included, needs the token when one is set.
+  const bool probe = r == route::healthz || r == route::readyz;
+  if (!probe && sources.access.token_sha256 && !bearer_matches(req[http::field::authorization], sources.access)) {
+    handler_result refused = answer(req, http::status::unauthorized, text_plain,
+                                    "unauthorized: send Authorization: Bearer <admin token>\n");
+    refused.response.set(http::field::www_authenticate, "Bearer realm=\"pcbridge admin\"");
+    return refused;
+  }
+  if (r == route::unknown) return answer(req, http::status::not_found, text_plain, "not found\n");
+  const bool names_clients = r == route::usage;
+  if (names_clients && !sources.access.token_sha256 && !sources.access.loopback) {
+    return answer(req, http::status::forbidden, text_plain,
+                  "forbidden: this admin listener is not on loopback and has no admin.token, so routes that "
+                  "name clients are refused; set admin.token_file or admin.token_env\n");
   }
 
   if (req.method() != http::verb::get && req.method() != http::verb::head) {

@@ -5,6 +5,9 @@
 //   GET /readyz        200 "ready\n" | 503 "not ready: <reason>\n"   text/plain
 //   GET /metrics       200 exposition format 0.0.4
 //   GET /admin/usage   200 usage JSON                        application/json
+// Access (admin_auth.hpp): with a token, every route but /healthz and /readyz answers 401
+// "Bearer realm" without a matching "Authorization: Bearer <token>" (unknown paths too,
+// before 404/405); without a token, a non-loopback listener answers 403 on /admin/usage.
 // HEAD is answered on every route (headers of GET, no body); the query string is ignored;
 // other paths 404, other verbs 405 with "Allow: GET, HEAD". Answers carry
 // "Cache-Control: no-store". Synchronous: it runs on the proxy's io_context thread, the
@@ -12,6 +15,7 @@
 #include <functional>
 #include <string>
 
+#include "proxy/admin_auth.hpp"
 #include "proxy/http_server.hpp"
 #include "proxy/metrics.hpp"
 #include "proxy/usage_report.hpp"
@@ -28,6 +32,7 @@ struct admin_sources {
   const metrics& stats;
   const usage_report& usage;
   std::function<readiness()> ready;  // empty: always ready (nothing to wait for)
+  admin_access access = {};          // default: no token, loopback (open)
 };
 
 handler_result handle_admin(const string_request& req, const admin_sources& sources);

@@ -187,8 +187,9 @@ class gateway_app {
     server_options o;
     o.address = cfg_->admin->address;
     o.port = cfg_->admin->port;
+    admin_access_ = admin_access{cfg_->admin->token_sha256, is_loopback_address(cfg_->admin->address)};
     admin_ = std::make_unique<http_server>(io_, o, [this](string_request& req) {
-      return handle_admin(req, admin_sources{stats_, usage_, [this] { return readiness_now(); }});
+      return handle_admin(req, admin_sources{stats_, usage_, [this] { return readiness_now(); }, admin_access_});
     });
     admin_->start();
     write_port_file(options_.admin_port_file, admin_->bound_port());
@@ -238,7 +239,7 @@ class gateway_app {
       stats_.count_config_reload(false);
       log_.error("config reload failed; keeping the running configuration:");
       for (const auto& line_error : loaded.errors) {
-        config::load_result one{nullptr, {line_error}};
+        config::load_result one{nullptr, {line_error}, {}};
         std::string text = config::format_errors(one.errors, options_.config_path);
         if (!text.empty() && text.back() == '\n') text.pop_back();
         log_.error(text);
@@ -258,6 +259,7 @@ class gateway_app {
       }
     }
     cfg_ = next;
+    if (cfg_->admin) admin_access_.token_sha256 = cfg_->admin->token_sha256;  // token rotation
     log_.reconfigure(cfg_->log);
     pipeline_->reconfigure(make_gateway(cfg_));
     asio::co_spawn(io_, fetch_missing_tokens(), asio::detached);  // clients the reload added
@@ -304,6 +306,7 @@ class gateway_app {
   std::unique_ptr<pipeline> pipeline_;
   std::unique_ptr<http_server> server_;
   std::unique_ptr<http_server> admin_;
+  admin_access admin_access_;
   asio::signal_set signals_;
   bool draining_ = false;
   int exit_code_ = 0;

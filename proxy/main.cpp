@@ -28,6 +28,7 @@ int usage_error(std::string_view problem) {
 config::load_result load(const std::string& path) {
   auto loaded = config::load_config_file(path);
   if (!loaded.errors.empty()) std::fputs(config::format_errors(loaded.errors, path).c_str(), stderr);
+  if (!loaded.warnings.empty()) std::fputs(config::format_warnings(loaded.warnings, path).c_str(), stderr);
   return loaded;
 }
 

@@ -59,7 +59,7 @@ stack::stack(stack_options options) : dir_(make_temp_dir()) {
                      options.extra_config;
   // Operations options: the listen line swapped, admin listener and log format added.
   if (!options.listen_override.empty()) yaml = options.listen_override + yaml.substr(yaml.find('\n') + 1);
-  if (options.admin) yaml += "admin: { address: 127.0.0.1, port: 0 }\n";
+  if (options.admin) yaml += "admin: { address: 127.0.0.1, port: 0" + options.admin_extra + " }\n";
   if (options.log_json) yaml += "log: { format: json }\n";
   write_file(config_path(), yaml);
   proxy_ = std::make_unique<child_process>(

@@ -39,6 +39,7 @@ struct stack_options {
   bool token_warmup = true;
   // Operations (test_operations.cpp).
   bool admin = false;              // admin listener on a free loopback port: admin_port(), admin_get()
+  std::string admin_extra;         // more keys inside the admin: { ... } mapping, e.g. ", token: X"
   bool log_json = false;           // log: { format: json }
   std::string listen_override;     // replaces the generated listen: line (e.g. to add listen.tls)
   std::vector<std::string> sim_clients;  // more simulator clients, each "ID:SECRET:APIKEY"

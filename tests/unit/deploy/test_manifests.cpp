@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -99,7 +100,15 @@ void walk(const YAML::Node& node, const std::string& at,
 bool is_secret_key(const std::string& key) {
   for (const char* stem : {"password", "client_secret", "api_key", "secret"})
     if (starts_with(key, stem)) return true;
-  return false;
+  return key == "token" || key == "token_env" || key == "token_file";  // admin.token; not upstream.token_url
+}
+
+// An admin listener off loopback serves metrics and client usage: the shipped configs protect
+// it with a bearer token read from a file (a mounted Secret or a systemd credential).
+void check_admin_protected(const YAML::Node& cfg, const std::string& name) {
+  auto address = cfg["admin"]["address"] ? cfg["admin"]["address"].as<std::string>() : std::string("127.0.0.1");
+  if (starts_with(address, "127.") || address == "::1") return;
+  CHECK_MESSAGE(cfg["admin"]["token_file"], name << ": admin listener on " << address << " without admin.token_file");
 }
 
 // Secret-bearing keys may only name files (the deployments mount secrets; *_env would put them
@@ -326,6 +335,7 @@ pod_checked check_pcbridge_workload(const std::vector<YAML::Node>& docs, const s
   const auto& cfg = out.config;
   check_ports(cfg, config_rel);
   check_listener_security(cfg, config_rel);
+  check_admin_protected(cfg, config_rel);
 
   // Secrets: every *_file lies in a read-only Secret volume, mode 0400, whose items list it.
   bool any_0400_secret = false;
@@ -359,6 +369,10 @@ pod_checked check_pcbridge_workload(const std::vector<YAML::Node>& docs, const s
     CHECK(resolve_port(c, c[probe]["httpGet"]["port"]) == admin_port);
     CHECK(resolve_port(c, c[probe]["httpGet"]["port"]) == cfg["admin"]["port"].as<int>());
   };
+  // The probes reach the routes that need no admin token, and send none (a token in the Pod
+  // spec would be a secret outside the Secret).
+  for (const char* probe : {"readinessProbe", "livenessProbe", "startupProbe"})
+    CHECK_MESSAGE(!get(c, {probe, "httpGet", "httpHeaders"}), probe << " sends headers");
   http_probe("readinessProbe", "/readyz");
   http_probe("livenessProbe", "/healthz");
   if (c["startupProbe"]) http_probe("startupProbe", "/healthz");
@@ -482,6 +496,7 @@ TEST_CASE("deploy configs: ports 8080/9901, secrets only through *_file, drain t
     auto cfg = YAML::LoadFile(source_path(rel));
     check_ports(cfg, rel);
     check_listener_security(cfg, rel);
+    check_admin_protected(cfg, rel);
     auto files = check_no_inline_secrets(cfg, rel);
     CHECK_FALSE(files.empty());
     CHECK(cfg["drain_timeout_ms"]);
@@ -505,6 +520,42 @@ TEST_CASE("the secret check itself catches inline secrets") {
     if (is_secret_key(key) && !ends_with(key, "_file")) flagged.push_back(path);
   });
   CHECK(flagged == std::vector<std::string>{"clients[0].password", "clients[0].api_key"});
+
+  auto admin = YAML::Load("upstream: { token_url: https://x }\nadmin: { address: 0.0.0.0, token: abc }\n");
+  flagged.clear();
+  walk(admin, "", [&](const std::string& path, const std::string& key, const YAML::Node&) {
+    if (is_secret_key(key) && !ends_with(key, "_file")) flagged.push_back(path);
+  });
+  CHECK(flagged == std::vector<std::string>{"admin.token"});
+}
+
+TEST_CASE("k8s: the admin token comes from the pcbridge Secret volume of each manifest") {
+  for (const auto& [manifest, rel, deployment] :
+       {std::tuple<std::string, std::string, std::string>{"deploy/k8s/gateway.yaml", "deploy/config/gateway.yaml",
+                                                          "pcbridge-gateway"},
+        {"deploy/k8s/sidecar.yaml", "deploy/config/sidecar.yaml", "legacy-app"}}) {
+    INFO(manifest);
+    auto cfg = YAML::LoadFile(source_path(rel));
+    REQUIRE(cfg["admin"]["token_file"]);
+    auto token_file = cfg["admin"]["token_file"].as<std::string>();
+    CHECK(basename(token_file) == "admin-token");
+    auto docs = load_all(manifest);
+    auto pod = check_pcbridge_workload(docs, deployment, rel);
+    bool mounted = false;
+    for (const auto& m : pod.pcbridge["volumeMounts"]) {
+      if (m["mountPath"].as<std::string>() != dirname(token_file)) continue;
+      auto v = volume(pod.pod_spec, m["name"].as<std::string>());
+      REQUIRE(v["secret"]);
+      bool listed = false;
+      for (const auto& item : v["secret"]["items"])
+        listed = listed || (item["key"].as<std::string>() == "admin-token" && item["path"].as<std::string>() == "admin-token");
+      CHECK(listed);
+      mounted = true;
+    }
+    CHECK(mounted);
+    // The kubectl line that creates the Secret names the key.
+    CHECK(read_text(manifest).find("--from-file=admin-token=") != std::string::npos);
+  }
 }
 
 TEST_CASE("k8s sidecar: pcbridge beside the legacy app on 127.0.0.1:8080") {

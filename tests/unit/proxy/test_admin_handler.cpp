@@ -3,6 +3,8 @@
 #include <chrono>
 #include <string>
 
+#include <openssl/sha.h>
+
 #include "proxy/admin_handler.hpp"
 
 using namespace pcbridge::proxy;
@@ -139,4 +141,93 @@ TEST_CASE("admin: answers keep the request's HTTP version and keep-alive") {
   auto res = f.get(http::verb::get, "/healthz", 11);
   CHECK(res.version() == 11);
   CHECK(res.keep_alive());
+}
+
+// --- admin.token ---
+
+namespace {
+
+constexpr const char* admin_token = "0123456789abcdef-admin-TOKEN";
+
+std::array<unsigned char, 32> digest_of(std::string_view text) {
+  std::array<unsigned char, 32> out{};
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), out.data());
+  return out;
+}
+
+string_response get_with(admin_fixture& f, http::verb verb, const std::string& target, const char* authorization) {
+  string_request req = make_request(verb, target);
+  if (authorization != nullptr) req.set(http::field::authorization, authorization);
+  return handle_admin(req, f.sources).response;
+}
+
+}  // namespace
+
+TEST_CASE("admin token: every route but the probes needs the bearer token") {
+  admin_fixture f;
+  f.sources.access.token_sha256 = digest_of(admin_token);
+  f.sources.access.loopback = false;
+  const std::string good = std::string("Bearer ") + admin_token;
+  for (const char* target : {"/metrics", "/admin/usage", "/nowhere"}) {
+    CAPTURE(target);
+    for (const char* bad : {static_cast<const char*>(nullptr), "", "Bearer", "Bearer ", "Basic YWRtaW46eA==",
+                            "Bearer 0123456789abcdef-admin-TOKEn", "Bearer 0123456789abcdef-admin-TOKEN2",
+                            "Bearer 0123456789abcdef", "Token 0123456789abcdef-admin-TOKEN",
+                            "Bearer0123456789abcdef-admin-TOKEN"}) {
+      CAPTURE((bad ? bad : "(none)"));
+      auto res = get_with(f, http::verb::get, target, bad);
+      CHECK(res.result_int() == 401);
+      CHECK(res[http::field::www_authenticate] == "Bearer realm=\"pcbridge admin\"");
+      CHECK(res.body() == "unauthorized: send Authorization: Bearer <admin token>\n");
+      CHECK(res.body().find(admin_token) == std::string::npos);
+    }
+    // A 401 for other verbs too, before 405.
+    CHECK(get_with(f, http::verb::post, target, nullptr).result_int() == 401);
+  }
+  CHECK(get_with(f, http::verb::get, "/metrics", good.c_str()).result_int() == 200);
+  CHECK(get_with(f, http::verb::get, "/admin/usage", good.c_str()).result_int() == 200);
+  CHECK(get_with(f, http::verb::get, "/nowhere", good.c_str()).result_int() == 404);
+  CHECK(get_with(f, http::verb::post, "/metrics", good.c_str()).result_int() == 405);
+  // Scheme case-insensitive, spaces around the token ignored.
+  CHECK(get_with(f, http::verb::get, "/metrics", (std::string("bearer  ") + admin_token + " ").c_str()).result_int() ==
+        200);
+  CHECK(get_with(f, http::verb::head, "/admin/usage", good.c_str()).result_int() == 200);
+  CHECK(get_with(f, http::verb::head, "/admin/usage", nullptr).result_int() == 401);
+  // The probes need nothing.
+  CHECK(get_with(f, http::verb::get, "/healthz", nullptr).result_int() == 200);
+  CHECK(get_with(f, http::verb::get, "/readyz", "Bearer wrong-token-wrong-token").result_int() == 200);
+}
+
+TEST_CASE("admin without a token: loopback is open, non-loopback refuses the routes that name clients") {
+  admin_fixture f;
+  f.usage.record("legacy-user", "GetProjects", 200, std::chrono::sys_days{std::chrono::November / 27 / 2026});
+  f.sources.access.loopback = true;
+  CHECK(f.get(http::verb::get, "/admin/usage").result_int() == 200);
+  f.sources.access.loopback = false;
+  auto refused = f.get(http::verb::get, "/admin/usage");
+  CHECK(refused.result_int() == 403);
+  CHECK(refused.body().find("legacy-user") == std::string::npos);
+  CHECK(refused.body() ==
+        "forbidden: this admin listener is not on loopback and has no admin.token, so routes that name clients are "
+        "refused; set admin.token_file or admin.token_env\n");
+  CHECK(f.get(http::verb::get, "/metrics").result_int() == 200);
+  CHECK(f.get(http::verb::get, "/healthz").result_int() == 200);
+  // No token configured: a presented bearer proves nothing but is not needed on loopback.
+  f.sources.access.loopback = true;
+  CHECK(get_with(f, http::verb::get, "/metrics", "Bearer anything-at-all-here").result_int() == 200);
+}
+
+TEST_CASE("bearer_matches and is_loopback_address") {
+  admin_access none;
+  CHECK_FALSE(bearer_matches(std::string("Bearer ") + admin_token, none));
+  admin_access set{digest_of(admin_token), false};
+  CHECK(bearer_matches(std::string("Bearer ") + admin_token, set));
+  CHECK(bearer_matches(std::string("BEARER\t") + admin_token, set));
+  CHECK_FALSE(bearer_matches(admin_token, set));
+  CHECK(is_loopback_address("127.0.0.1"));
+  CHECK(is_loopback_address("127.9.0.1"));
+  CHECK(is_loopback_address("::1"));
+  CHECK_FALSE(is_loopback_address("0.0.0.0"));
+  CHECK_FALSE(is_loopback_address("::"));
+  CHECK_FALSE(is_loopback_address("10.0.0.1"));
 }
