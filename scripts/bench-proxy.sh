@@ -4,6 +4,7 @@
 #
 #   scripts/bench-proxy.sh [BUILD_DIR]      (default: build; needs BUILD_DIR/pcbridge)
 #   env: DURATION=10 (seconds per main run), CONNECTIONS=32, STRACE_DURATION=3
+#        MEMORY=0: skip the memory section (idle RSS, 1000 connections, 1 GiB attachment up and down)
 #        PERF_OUT=FILE: instead, record pcbridge with perf (cpu-clock, call graphs) over one
 #        distinct-request run into FILE (perf report -i FILE), and stop
 #
@@ -113,6 +114,16 @@ nginx_conf upstream "
     location = /connect/token { return 200 '{\"access_token\":\"bench-token\",\"token_type\":\"Bearer\",\"expires_in\":3600}'; }
     location ~ ^/services/v2/Programs/[^/]+/Projects/[^/]+/Forms/[^/]+/Draft/Data\$ { try_files /data.json =404; }
     location ~ ^/services/v2/Programs/[^/]+/Forms/[^/]+/Schema\$ { try_files /schema.json =404; }
+    # Attachments (the memory section): an upload is read whole (into a temp file, as an
+    # upstream taking it would) before the answer; a download is a 1 GiB sparse file.
+    location ~ ^/services/v2/Programs/[^/]+/Projects/[^/]+/Forms/[^/]+/Attachments/[^/]+\$ {
+      client_max_body_size 0; client_body_in_file_only clean; proxy_pass_request_body off;
+      proxy_set_header Content-Length \"\"; rewrite ^ /uploaded break; proxy_pass http://127.0.0.1:$up_port;
+    }
+    location = /uploaded { return 200 '{\"AttachmentMetadata\":{\"AttachmentId\":\"AT0000000001\",\"CustomId\":null,\"AttachmentName\":\"Big\",\"FileName\":\"big.bin\",\"FileSize\":1073741824,\"AttachmentStatus\":\"Pending\",\"Note\":null}}'; }
+    location ~ ^/services/v2/Programs/[^/]+/Projects/[^/]+/Attachments/[^/]+\$ {
+      default_type application/octet-stream; try_files /big.bin =404;
+    }
   }"
 nginx_conf front "
   upstream v2 { server 127.0.0.1:$up_port; keepalive 64; }
@@ -157,6 +168,7 @@ wait_ok() {  # url [auth]: until 200, at most 10 s
 wait_ok "http://127.0.0.1:$up_port${v2_prefix}PRJ7K2M9Q4XZ$v2_suffix"
 wait_ok "http://127.0.0.1:$ngx_port${v2_prefix}PRJ7K2M9Q4XZ$v2_suffix"
 wait_ok "http://127.0.0.1:$pcb_port${v1_prefix}PRJ7K2M9Q4XZ$v1_suffix" "$auth"  # also caches the schema
+idle_fresh="$(awk '/^VmRSS:/ {print $2}' "/proc/$pcb_pid/status")"
 ngx_worker="$(cat "/proc/$ngx_pid/task/$ngx_pid/children" | awk '{print $1}')"
 
 cpu_ticks() {  # utime+stime of the given pids (fields 14, 15; the name in () has no spaces here)
@@ -262,3 +274,43 @@ for t in direct pcbridge nginx; do
   [ "$t" = direct ] && echo || printf '   added: p50 +%s ms, p99 +%s ms\n' \
     "$(ms $((p50[$t] - p50[direct])))" "$(ms $((p99[$t] - p99[direct])))"
 done
+[ "${MEMORY:-1}" = 0 ] && exit 0
+echo
+echo "== memory (pcbridge VmRSS, sampled every 50 ms)"
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+peak_rss_while() {  # pid command...: the highest VmRSS while the command runs
+  local pid=$1 peak cur; shift
+  "$@" >"$tmp/peak.out" 2>&1 & local cmd=$!
+  peak="$(rss_kib "$pid")"
+  while kill -0 "$cmd" 2>/dev/null; do
+    cur="$(rss_kib "$pid")"; [ "$cur" -gt "$peak" ] && peak=$cur
+    sleep 0.05
+  done
+  wait "$cmd" || true
+  echo "$peak"
+}
+mb() { awk -v k="$1" 'BEGIN{printf "%.1f", k / 1024}'; }
+echo "  idle, after start-up and one request:   $(mb "$idle_fresh") MB; after the runs above: $(mb "$(rss_kib "$pcb_pid")") MB"
+# 1000 keep-alive connections, each having had one request answered, then idle.
+before="$(rss_kib "$pcb_pid")"
+request="GET ${v1_prefix}PRJ7K2M9Q4XZ$v1_suffix HTTP/1.1\r\nHost: x\r\nAuthorization: $auth\r\n\r\n"
+fds=()
+for _ in $(seq 1000); do
+  exec {fd}<>"/dev/tcp/127.0.0.1/$pcb_port" && fds+=("$fd") && printf "$request" >&"$fd"
+done
+sleep 2
+held="$(rss_kib "$pcb_pid")"
+for fd in "${fds[@]}"; do exec {fd}>&-; done
+echo "  ${#fds[@]} idle keep-alive connections:      $(mb "$held") MB (before: $(mb "$before") MB)"
+peak="$(peak_rss_while "$pcb_pid" run_wrk pcbridge 1 1000 5)"
+echo "  1000 busy connections (wrk, 5 s):       peak $(mb "$peak") MB ($(field requests "$(cat "$tmp/peak.out")") requests)"
+truncate -s 1G "$tmp/www/big.bin"
+before="$(rss_kib "$pcb_pid")"
+up_url="http://127.0.0.1:$pcb_port/Services.svc/v1/Programs/$program/Projects/PRJ7K2M9Q4XZ/Forms/$form/Attachments/AT0000000001"
+peak="$(peak_rss_while "$pcb_pid" curl -s -o /dev/null -w '%{http_code} %{size_upload}' -u bench:bench-password \
+  -X POST -H 'Content-Type: application/octet-stream' -T "$tmp/www/big.bin" "$up_url")"
+echo "  1 GiB attachment up:   $(cat "$tmp/peak.out") (status, bytes), RSS before $(mb "$before") MB, peak $(mb "$peak") MB, growth $(mb $((peak - before))) MB"
+before="$(rss_kib "$pcb_pid")"
+down_url="http://127.0.0.1:$pcb_port/Services.svc/v1/Programs/$program/Projects/PRJ7K2M9Q4XZ/Attachments/AT0000000001"
+peak="$(peak_rss_while "$pcb_pid" curl -s -o /dev/null -w '%{http_code} %{size_download}' -u bench:bench-password "$down_url")"
+echo "  1 GiB attachment down: $(cat "$tmp/peak.out") (status, bytes), RSS before $(mb "$before") MB, peak $(mb "$peak") MB, growth $(mb $((peak - before))) MB"
