@@ -38,15 +38,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {  # a port nothing answers on; bind races are reported by the server that loses
+free_port() {  # a port nothing answers on and not already picked (args); bind races are reported by the loser
   local p
   for _ in $(seq 200); do
     p=$((20000 + RANDOM % 40000))
+    case " $* " in *" $p "*) continue ;; esac
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   return 1
 }
-up_port="$(free_port)"; ngx_port="$(free_port)"; pcb_port="$(free_port)"
+up_port="$(free_port)"; ngx_port="$(free_port "$up_port")"; pcb_port="$(free_port "$up_port" "$ngx_port")"
 
 program=PRG0M4A7B2CD
 form=F0RM1A2B3C4D
@@ -162,7 +163,7 @@ wait_ok() {  # url [auth]: until 200, at most 10 s
     sleep 0.1
   done
   echo "bench-proxy: $1 never answered 200 (last: $code)" >&2
-  cat "$tmp/pcbridge.log" "$tmp"/*/logs/error.log >&2 || true
+  tail -n 5 "$tmp/pcbridge.log" "$tmp"/*/logs/error.log >&2 || true
   exit 1
 }
 wait_ok "http://127.0.0.1:$up_port${v2_prefix}PRJ7K2M9Q4XZ$v2_suffix"
