@@ -98,7 +98,9 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
   if (xml_body) {
     // Translated without field types first, so bad XML costs no token or schema fetch; done
     // again below only if the form's schema gives types.
-    auto check = tr::v1_request_to_v2(st.route->id, st.req.body(), tr::translate_context{});
+    tr::translate_context untyped;
+    untyped.compat = &cfg.compat;  // request-side compat keys (ByNumber's JSON name, ...) apply here too
+    auto check = tr::v1_request_to_v2(st.route->id, st.req.body(), untyped);
     if (!check) co_return *refuse(st, "bad_request_body", check.error().status, check.error().message);
     request = std::move(*check);
   }

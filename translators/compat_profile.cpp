@@ -16,6 +16,8 @@ constexpr std::string_view status_forms_[] = {"both", "element", "attributes"};
 constexpr std::string_view emit_[] = {"emit", "omit"};
 constexpr std::string_view item_forms_[] = {"text", "value_attribute"};
 constexpr std::string_view error_forms_[] = {"xml", "text"};
+constexpr std::string_view missing_values_[] = {"clear", "skip"};
+constexpr std::string_view by_number_names_[] = {"ProjectNumbers"};
 
 constexpr compat_setting settings_[] = {
     {"object_booleans", spellings_,
@@ -41,6 +43,14 @@ constexpr compat_setting settings_[] = {
      "mapping.md §4 rule 6 [I]: a multi-instance field with no instance is still written once, without Value"},
     {"error_body", error_forms_,
      "mapping.md §7 [I]: the V1 error body is undocumented (v1-api.md §2.7); clients branch on the status"},
+    {"data_field_without_value", missing_values_,
+     "mapping.md §3, §5 [I]: XmlSerializer omits an attribute whose string is null, so such a DataField is a "
+     "client object whose Value was null; pcbridge answers JSON null as an omitted attribute, so clearing keeps a "
+     "read-modify-write unchanged and a client that set null to clear a field does clear it"},
+    {"by_number_json_name", by_number_names_,
+     "mapping.md §5 [I], v2-api.md §6.4: the V2 JSON request is unverified; ProjectNumbers is the V1 request's "
+     "list element [C sample] and the name v2-api.md sketches",
+     true},
 };
 
 template <class E>
@@ -63,6 +73,15 @@ std::optional<std::string> pick(std::span<const std::string_view> values, std::s
 bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
 
+// A JSON member name pcbridge will write unescaped: letters, digits and _, a letter or _ first.
+bool is_member_name(std::string_view s) {
+  if (s.empty() || s.size() > 64 || !is_name_start(s.front())) return false;
+  for (char c : s) {
+    if (!is_name_start(c) && !(c >= '0' && c <= '9')) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const compat_profile& default_compat_profile() {
@@ -80,6 +99,7 @@ std::optional<std::string> set_compat(compat_profile& p, std::string_view key, s
   static constexpr status_form forms[] = {status_form::both, status_form::element, status_form::attributes};
   static constexpr bool on_off[] = {true, false};
   static constexpr error_body_form errors[] = {error_body_form::xml, error_body_form::text};
+  static constexpr missing_value missing[] = {missing_value::clear, missing_value::skip};
   std::span<const std::string_view> values;
   for (const compat_setting& s : settings_) {
     if (s.key == key) values = s.values;
@@ -94,6 +114,12 @@ std::optional<std::string> set_compat(compat_profile& p, std::string_view key, s
   if (key == "scalar_items") return pick<bool>(values, value, on_off, p.scalar_items_as_text);
   if (key == "empty_values") return pick<bool>(values, value, on_off, p.empty_values_as_one_field);
   if (key == "error_body") return pick<error_body_form>(values, value, errors, p.error_body);
+  if (key == "data_field_without_value") return pick<missing_value>(values, value, missing, p.data_field_without_value);
+  if (key == "by_number_json_name") {
+    if (!is_member_name(value)) return std::string("expected a JSON member name (letters, digits, _; at most 64)");
+    p.by_number_member = std::string(value);
+    return std::nullopt;
+  }
   return std::string("unknown key");
 }
 

@@ -45,6 +45,12 @@ enum class error_body_form {
   text,  // the message as text/plain (v1-api.md §2.7: WCF's short text messages)
 };
 
+// A SetProjectData DataField without a Value attribute (mapping.md §5; issue 10 item 5).
+enum class missing_value {
+  clear,  // single-instance fields send "Value":null, an instance becomes "" (no value)
+  skip,   // the element is left out of the write
+};
+
 struct compat_profile {
   // CanSubmit, Deleted (xs:boolean in V1, mapping.md §3).
   boolean_spelling object_booleans = boolean_spelling::lower;
@@ -64,6 +70,10 @@ struct compat_profile {
   // false writes none (mapping.md §4 rule 6).
   bool empty_values_as_one_field = true;
   error_body_form error_body = error_body_form::xml;
+  missing_value data_field_without_value = missing_value::clear;
+  // The JSON member holding GetProjectsByNumber's numbers (mapping.md §5 (I)); a JSON member
+  // name (letters, digits, _), set by name rather than from a list.
+  std::string by_number_member = "ProjectNumbers";
   // V1 response root per method; empty = the route table's (mapping.md §6), else
   // "<Method>Response", and "Response" for the Generic route.
   std::array<std::string, method_count> response_roots{};
@@ -78,6 +88,8 @@ struct compat_setting {
   std::string_view key;
   std::span<const std::string_view> values;
   std::string_view evidence;
+  // True: any JSON member name is accepted and `values` holds the default alone.
+  bool any_name = false;
 };
 std::span<const compat_setting> compat_settings();
 

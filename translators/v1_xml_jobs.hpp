@@ -20,7 +20,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
                                      const translate_context& ctx);
 
 // GetProjectsByNumber and GetProjectsByData (v1_xml_projects_query.cpp).
-outcome<translated> projects_by_number(pugi::xml_node root);
+outcome<translated> projects_by_number(pugi::xml_node root, const translate_context& ctx);
 outcome<translated> projects_by_data(pugi::xml_node root, const translate_context& ctx);
 
 }  // namespace pcbridge::translators::v1_xml

@@ -22,9 +22,10 @@ constexpr std::string_view by_data_content = "Content";
 constexpr std::string_view by_data_field_id = "Id";
 // (I) mapping.md §5: GetProjectsByNumber sends the numbers of every ProjectNumber element
 // (its text or its Value attribute; a list separated by commas or whitespace is split) and of
-// a ProjectNumbers element that holds text itself; duplicates are sent once.
+// a ProjectNumbers element that holds text itself; duplicates are sent once, under the JSON
+// member compat by_number_json_name (default ProjectNumbers).
 constexpr std::string_view by_number_element = "ProjectNumber";
-constexpr std::string_view by_number_member = "ProjectNumbers";
+constexpr std::string_view by_number_list_element = "ProjectNumbers";
 constexpr std::string_view by_number_value = "Value";
 constexpr std::string_view by_number_expected =
     "no project number found; expected <ProjectByNumberRequest xmlns=\"http://service.powerclerk.com/api/v1/\">"
@@ -48,7 +49,7 @@ void collect_project_numbers(pugi::xml_node n, ojson& list) {
   const pugi::xml_node top = n;
   while (n) {
     const std::string_view name = local_name(n.name());
-    if (name == by_number_element || name == by_number_member) {
+    if (name == by_number_element || name == by_number_list_element) {
       add_numbers(text_content(n), list);
       for (pugi::xml_attribute a : n.attributes()) {
         if (local_name(a.name()) == by_number_value && !is_namespace_declaration(a.name())) add_numbers(a.value(), list);
@@ -74,13 +75,14 @@ ojson as_array(ojson v) {
 
 }  // namespace
 
-outcome<translated> projects_by_number(pugi::xml_node root) {
+outcome<translated> projects_by_number(pugi::xml_node root, const translate_context& ctx) {
   ojson list = ojson::array();
-  collect_project_numbers(root, list);
-  // Never an empty list upstream: V2 answers it with no projects, a silent failure.
+  if (root) collect_project_numbers(root, list);
+  // Never an empty list upstream (an empty body included): V2 answers it with no projects, a
+  // silent failure.
   if (list.empty()) return bad_request(method_id::GetProjectsByNumber, by_number_expected);
   ojson body = ojson::object();
-  body[std::string(by_number_member)] = std::move(list);
+  body[ctx.profile().by_number_member] = std::move(list);
   return translated{to_text(body)};
 }
 

@@ -40,6 +40,8 @@ outcome<translated> v1_xml_to_json(method_id method, std::string_view v1_xml,
   if (r.request_body == body_kind::none) return translated{};
   if (r.request_body == body_kind::binary) return translated{std::string(v1_xml)};
   if (trim(v1_xml).empty()) {
+    // ByNumber's 400 shows the request shape it expects (mapping.md §5), an empty body too.
+    if (method == method_id::GetProjectsByNumber) return projects_by_number(pugi::xml_node{}, ctx);
     if (body_required(method)) return bad_request(method, "empty request body; V1 XML expected");
     return translated{};
   }
@@ -49,7 +51,7 @@ outcome<translated> v1_xml_to_json(method_id method, std::string_view v1_xml,
 
   switch (method) {
     case method_id::SetProjectData: return set_project_data(method, *root, current_v2_json, ctx);
-    case method_id::GetProjectsByNumber: return projects_by_number(*root);
+    case method_id::GetProjectsByNumber: return projects_by_number(*root, ctx);
     case method_id::GetProjectsByData: return projects_by_data(*root, ctx);
     case method_id::SetAttachmentMetadata: {
       ojson body = ojson::object();

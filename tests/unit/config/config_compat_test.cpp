@@ -65,6 +65,30 @@ TEST_CASE("compat: unknown keys and bad values are reported with path and line")
   CHECK(errors.find("compat.response_roots.GetProgramz") != std::string::npos);
 }
 
+TEST_CASE("compat: the request-side (I) keys: data_field_without_value and by_number_json_name, with line errors") {
+  const load_result ok = load_config_text(after_minimal("compat:\n  data_field_without_value: skip\n  by_number_json_name: Numbers\n"));
+  REQUIRE_MESSAGE(ok.value, errors_of(ok));
+  CHECK(ok.value->compat.data_field_without_value == tr::missing_value::skip);
+  CHECK(ok.value->compat.by_number_member == "Numbers");
+  const load_result defaults = load_config_text(test::minimal_yaml);
+  REQUIRE(defaults.value);
+  CHECK(defaults.value->compat.data_field_without_value == tr::missing_value::clear);
+  CHECK(defaults.value->compat.by_number_member == "ProjectNumbers");
+
+  const load_result bad = load_config_text(after_minimal(R"(compat:
+  data_field_without_value: null_it
+  by_number_json_name: "Project Numbers"
+  by_numbers_json_name: ProjectNumbers
+)"));
+  CHECK_FALSE(bad.value);
+  const std::string errors = errors_of(bad);
+  CHECK(errors.find("t.yaml:10: compat.data_field_without_value: expected one of: clear, skip") != std::string::npos);
+  CHECK(errors.find("t.yaml:11: compat.by_number_json_name: expected a JSON member name (letters, digits, _; at most 64)") !=
+        std::string::npos);
+  CHECK(errors.find("t.yaml:12: compat.by_numbers_json_name: unknown key (did you mean \"by_number_json_name\"?)") !=
+        std::string::npos);
+}
+
 TEST_CASE("pcbridge translate --config: load_compat_profile gives the file's profile, or its errors as --check-config") {
   const std::string dir = std::filesystem::temp_directory_path().string();
   const std::string good = dir + "/compat_good_" + std::to_string(::getpid()) + ".yaml";
