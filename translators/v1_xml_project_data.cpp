@@ -24,15 +24,9 @@ namespace vf = value_format;
 // an instance without a value (v2-api.md §2.8), so the index the client named stays its index.
 constexpr long max_instance_index = 9999;
 
-// (I) A DataField without a Value attribute. XmlSerializer omits an attribute whose string is
-// null, so such an element is a client object whose Value was null: pcbridge answers a JSON
-// null as an omitted attribute (mapping.md §3), and the inverse keeps a read-modify-write
-// round trip unchanged (a field read as null is written back as null) while a client that set
-// null to clear a field does clear it. Skipping the field instead would drop such a clear
-// silently. `clear`: single-instance fields send "Value":null, an instance becomes "" (an
-// instance without a value); `skip`: the element is ignored.
-enum class missing_value { clear, skip };
-constexpr missing_value data_field_without_value = missing_value::clear;
+// (I) A DataField without a Value attribute: compat data_field_without_value (its default and
+// evidence in compat_profile.cpp). `clear`: single-instance fields send "Value":null, an
+// instance becomes "" (an instance without a value); `skip`: the element is ignored.
 
 // A data-field value in a request, typed through the schema or by pattern (mapping.md §3).
 // False (with `error`) when a Date field's value is not a date.
@@ -84,6 +78,25 @@ std::optional<long> parse_index(std::string_view s) {
     v = v * 10 + (c - '0');
   }
   return v;
+}
+
+// (I) v2-api.md §5.3 says only that sensitive values are "obfuscated" unless
+// reveal_sensitive_data=true, which needs MFA and a privilege; the mask's form is undocumented
+// (the simulator writes "********"). pcbridge reads the current draft without it, so a current
+// value with a run of three or more '*' (or U+2022 bullets) is taken for a mask: it must never
+// be written back as if it were the data.
+bool looks_masked(std::string_view v) {
+  int run = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const bool bullet = v.compare(i, 3, "\xE2\x80\xA2") == 0;
+    if (v[i] == '*' || bullet) {
+      if (++run >= 3) return true;
+      if (bullet) i += 2;
+    } else {
+      run = 0;
+    }
+  }
+  return false;
 }
 
 struct instance_value {
@@ -174,7 +187,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
     std::optional<std::string> value = field_of(df, "Value");
     std::optional<std::string> index_text = field_of(df, "Instance");
     if (!index_text) index_text = field_of(df, "InstanceId");
-    if (!value && data_field_without_value == missing_value::skip) continue;
+    if (!value && ctx.profile().data_field_without_value == missing_value::skip) continue;
     if (value && !convert_value(m, *id, *value, ctx, result.typing_fallbacks, error)) return error;
     // A field the schema marks multi-instance, sent without an index, is instance 0 (mapping.md §5).
     if (!index_text && ctx.types && ctx.types->is_multi_instance(*id)) index_text = "0";
@@ -235,6 +248,16 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       auto base = current_values(m, *fields, g.id);
       if (!base) return base.error();
       g.whole = std::move(*base);
+      // An instance the client did not send is written back as read: never a mask.
+      for (std::size_t i = 0, next = 0; i < g.whole.size(); ++i) {
+        while (next < g.instances.size() && static_cast<std::size_t>(g.instances[next].index) < i) ++next;
+        const bool sent = next < g.instances.size() && static_cast<std::size_t>(g.instances[next].index) == i;
+        if (!sent && looks_masked(g.whole[i])) {
+          return failure{409, std::string(method_name(m)) + ": DataField " + g.id + ": instance " + std::to_string(i) +
+                                  " reads as masked (sensitive data), so writing only some instances would store the "
+                                  "mask over it; nothing was written: send every instance of this field in one request"};
+        }
+      }
       for (auto& inst : g.instances) {
         const auto i = static_cast<std::size_t>(inst.index);
         if (g.whole.size() <= i) g.whole.resize(i + 1);

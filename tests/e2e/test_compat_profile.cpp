@@ -145,3 +145,58 @@ TEST_CASE("pcbridge translate --config FILE uses FILE's compat: section: byte fo
   CHECK(output.find(bad + ":") == 0);
   CHECK(output.find(": compat.submit_project_url: expected one of: both, inside, beside\n") != std::string::npos);
 }
+
+TEST_CASE("GetProjectsByNumber: an empty body is the 400 showing the expected shape, nothing goes upstream") {
+  stack s;
+  s.clear_sim_requests();
+  for (const std::string body : {"", " \r\n"}) {
+    const reply r = s.v1("POST", v1 + "/Projects/ByNumber?version=2", body, {{"Content-Type", "application/xml"}});
+    check_v1_error(r, 400,
+                   "GetProjectsByNumber: no project number found; expected &lt;ProjectByNumberRequest "
+                   "xmlns=&quot;http://service.powerclerk.com/api/v1/&quot;&gt;&lt;ProjectNumbers&gt;&lt;ProjectNumber&gt;"
+                   "NM-00001&lt;/ProjectNumber&gt;&lt;/ProjectNumbers&gt;&lt;/ProjectByNumberRequest&gt;");
+  }
+  CHECK(s.sim_api_requests().empty());
+}
+
+TEST_CASE("compat request keys through the proxy: by_number_json_name names the list V2 receives, data_field_without_value: skip") {
+  stack s(with_compat("  by_number_json_name: Numbers\n  data_field_without_value: skip\n"));
+  s.clear_sim_requests();
+  s.v1("POST", v1 + "/Projects/ByNumber",
+       "<ProjectByNumberRequest xmlns=\"" + ns + "\"><ProjectNumbers><ProjectNumber>NM-00001</ProjectNumber>"
+       "</ProjectNumbers></ProjectByNumberRequest>");
+  auto api = s.sim_api_requests();
+  REQUIRE(api.size() == 1);
+  CHECK(api[0]["target"] == v2 + "/Projects/ByNumber");
+  CHECK(api[0]["body"] == R"({"Numbers":["NM-00001"]})");
+
+  s.clear_sim_requests();
+  const reply written = s.v1("POST", v1 + data_path(draft_project),
+                             set_body("<DataField DataFieldId=\"DF7METERNO07\" Name=\"Meter number\"/>"
+                                      "<DataField DataFieldId=\"DF0CUSTNAME1\" Value=\"Casey K.\"/>"));
+  CHECK(written.status == 200);
+  std::string posted;
+  for (const auto& r : s.sim_api_requests())
+    if (r["method"] == "POST") posted = r["body"].get<std::string>();
+  CHECK(posted == R"({"Project":{"DataFields":[{"DataFieldId":"DF0CUSTNAME1","Value":"Casey K."}]}})");
+}
+
+TEST_CASE("instances: writing instance 0 of a field whose instance 1 reads masked is refused, nothing is written") {
+  stack s;
+  // The current draft as a masking upstream answers it without reveal_sensitive_data
+  // (the simulator's mask form, tools/sim sensitive fields): instance 1 is "********".
+  const std::string masked_draft =
+      R"({"Project":{"ProjectId":")" + draft_project +
+      R"(","DataFields":[{"DataFieldId":"DF9INVERTER9","CustomId":null,"Name":"Inverter manufacturer","Value":null,)"
+      R"("Values":["Acme","********"]}]}})";
+  REQUIRE(s.sim_post("/__sim/faults", json{{"match", "/Draft/Data"}, {"method", "GET"}, {"status", 200}, {"body", masked_draft}}.dump())
+              .status / 100 == 2);
+  s.clear_sim_requests();
+  const reply r = s.v1("POST", v1 + data_path(draft_project),
+                       set_body("<DataField DataFieldId=\"DF9INVERTER9\" Value=\"Enphase\" Instance=\"0\"/>"));
+  check_v1_error(r, 409,
+                 "SetProjectData: DataField DF9INVERTER9: instance 1 reads as masked (sensitive data), so writing only "
+                 "some instances would store the mask over it; nothing was written: send every instance of this field "
+                 "in one request");
+  for (const auto& call : s.sim_api_requests()) CHECK(call["method"] != "POST");  // the read only
+}

@@ -176,11 +176,71 @@ TEST_CASE("ByNumber: a body without any number is a 400 showing the expected sha
       "400 GetProjectsByNumber: no project number found; expected <ProjectByNumberRequest "
       "xmlns=\"http://service.powerclerk.com/api/v1/\"><ProjectNumbers><ProjectNumber>NM-00001</ProjectNumber>"
       "</ProjectNumbers></ProjectByNumberRequest>";
-  for (const char* body : {R"(<ProjectByNumberRequest><ProjectNumbers/></ProjectByNumberRequest>)",
+  // An empty body too (issue 10 item 6), not the generic "empty request body".
+  for (const char* body : {"", " \r\n ", R"(<ProjectByNumberRequest><ProjectNumbers/></ProjectByNumberRequest>)",
                            R"(<ProjectByNumberRequest><ProjectNumbers> , </ProjectNumbers></ProjectByNumberRequest>)",
                            R"(<ProjectByNumberRequest><Numbers><Number>NM-1</Number></Numbers></ProjectByNumberRequest>)",
                            R"(<ProjectByNumberRequest><ProjectNumbers><ProjectNumber Value=""/></ProjectNumbers></ProjectByNumberRequest>)"}) {
     CAPTURE(body);
     CHECK(fails(method_id::GetProjectsByNumber, body) == expected);
   }
+}
+
+TEST_CASE("compat data_field_without_value (I): clear (default) sends null / an empty instance; skip leaves the element out") {
+  compat_profile skip;
+  REQUIRE_FALSE(set_compat(skip, "data_field_without_value", "skip"));
+  translate_context ctx;
+  ctx.compat = &skip;
+  const std::string two = data_request(R"(<DataField DataFieldId="A" Name="Only a name"/><DataField DataFieldId="B" Value="b"/>)");
+  CHECK(single_step(method_id::SetProjectData, two) ==
+        json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"A","Value":null},{"DataFieldId":"B","Value":"b"}]}})"));
+  CHECK(single_step(method_id::SetProjectData, two, ctx) ==
+        json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"B","Value":"b"}]}})"));
+  // An instance without Value is not written: the current instance 1 stays.
+  CHECK(patched(R"(<DataField DataFieldId="M" Instance="1"/><DataField DataFieldId="M" Value="z" Instance="2"/>)", three, ctx) ==
+        json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["a","b","z"]}]}})"));
+}
+
+TEST_CASE("compat by_number_json_name (I): the JSON member of GetProjectsByNumber's list; a non-name is refused") {
+  compat_profile p;
+  REQUIRE_FALSE(set_compat(p, "by_number_json_name", "Numbers"));
+  translate_context ctx;
+  ctx.compat = &p;
+  const std::string body = R"(<ProjectByNumberRequest xmlns="http://service.powerclerk.com/api/v1/"><ProjectNumbers>)"
+                           R"(<ProjectNumber>NM-1</ProjectNumber></ProjectNumbers></ProjectByNumberRequest>)";
+  auto r = v1_request_to_v2(method_id::GetProjectsByNumber, body, ctx);
+  REQUIRE(r.ok());
+  CHECK(r->body == R"({"Numbers":["NM-1"]})");
+  CHECK(v1_request_to_v2(method_id::GetProjectsByNumber, body, no_schema)->body == R"({"ProjectNumbers":["NM-1"]})");
+  for (const char* bad : {"", "1st", "Project Numbers", "a\"b", "x.y"}) {
+    CAPTURE(bad);
+    CHECK(set_compat(p, "by_number_json_name", bad) ==
+          std::optional<std::string>("expected a JSON member name (letters, digits, _; at most 64)"));
+  }
+  CHECK(p.by_number_member == "Numbers");  // a refused value changes nothing
+}
+
+TEST_CASE("instances: a masked current instance the client did not send is never written back (409, nothing sent) (I mask form)") {
+  const std::string masked =
+      R"({"Project":{"DataFields":[{"DataFieldId":"M","Value":null,"Values":["a","********","c"]}]}})";
+  const std::string request = data_request(R"(<DataField DataFieldId="M" Value="new" Instance="0"/>)");
+  auto r = v1_request_to_v2_with_current(method_id::SetProjectData, request, masked, no_schema);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().status == 409);
+  CHECK(r.error().message ==
+        "SetProjectData: DataField M: instance 1 reads as masked (sensitive data), so writing only some instances "
+        "would store the mask over it; nothing was written: send every instance of this field in one request");
+  // Other mask shapes: a partial mask, bullets.
+  for (const char* value : {"****3210", "\u2022\u2022\u2022\u2022 3210"}) {
+    CAPTURE(value);
+    const std::string current = R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["a",")" + std::string(value) + R"("]}]}})";
+    CHECK(v1_request_to_v2_with_current(method_id::SetProjectData, request, current, no_schema).error().status == 409);
+  }
+  // The client sends the masked index itself: its value is written, nothing read is kept.
+  CHECK(patched(R"(<DataField DataFieldId="M" Value="x" Instance="0"/><DataField DataFieldId="M" Value="y" Instance="1"/>)", masked) ==
+        json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["x","y","c"]}]}})"));
+  // One or two stars are data, not a mask.
+  CHECK(patched(R"(<DataField DataFieldId="M" Value="x" Instance="0"/>)",
+                R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["a","**b","*"]}]}})") ==
+        json::parse(R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["x","**b","*"]}]}})"));
 }
