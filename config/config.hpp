@@ -63,6 +63,14 @@ struct admin_config {
   std::optional<std::array<unsigned char, 32>> token_sha256;
 };
 
+// The migration usage report's store (proxy/usage_store.hpp). With rate_limit.backend: redis
+// the counts live in that Redis, shared by every replica; otherwise in `state_file` when
+// set; with neither, in memory only (lost on restart).
+struct usage_config {
+  std::string state_file;               // absolute, or relative to the config file's directory
+  int flush_interval_s = 10;            // and once more at shutdown
+};
+
 struct client_config {
   std::string user;
   std::array<unsigned char, 32> user_sha256{};      // computed on load: compared per request without rehashing
@@ -97,6 +105,7 @@ struct config {
   log_config log;
   rate_limit_config rate_limit;
   std::optional<admin_config> admin;    // health, readiness, metrics, usage report
+  usage_config usage;
   int drain_timeout_ms = 20000;         // SIGTERM: finish in-flight and queued requests this long
   translators::compat_profile compat;   // `compat:` (mapping.md §8); defaults are mapping.md's
 };

@@ -50,6 +50,7 @@ load_result walk(const YAML::Node& root, const std::filesystem::path& base_dir) 
       n.finish();
     }
     read_rate_limit(section(m, "rate_limit"), cfg->rate_limit, base_dir, diag);
+    read_usage(section(m, "usage"), cfg->usage, base_dir, diag);
     admin = m.get("admin");
     if (admin) {
       cfg->admin.emplace();

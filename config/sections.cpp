@@ -159,6 +159,24 @@ void read_rate_limit(const field& f, rate_limit_config& out, const std::filesyst
   m.finish();
 }
 
+void read_usage(const field& f, usage_config& out, const std::filesystem::path& base_dir, diagnostics& diag) {
+  map_reader m(f, diag);
+  if (auto file = m.get("state_file")) {
+    if (auto name = read_nonempty_string(*file, diag)) {
+      const std::filesystem::path path = resolve_path(base_dir, *name);
+      std::error_code ec;
+      const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+      if (!std::filesystem::is_directory(dir, ec)) {
+        diag.add(file->path, file->line, "directory \"" + dir.string() + "\" does not exist");
+      } else {
+        out.state_file = path.string();
+      }
+    }
+  }
+  set_integer(m, "flush_interval_s", 1, 3600, out.flush_interval_s, diag);
+  m.finish();
+}
+
 void read_admin(const field& f, admin_config& out, const std::filesystem::path& base_dir, diagnostics& diag) {
   static constexpr std::array<std::string_view, 3> token_keys = {"token", "token_env", "token_file"};
   map_reader m(f, diag);

@@ -24,6 +24,7 @@ void read_routes(const field& f, std::map<std::string, route_mode>& out, diagnos
 void read_log(const field& f, log_config& out, diagnostics& diag);
 void read_rate_limit(const field& f, rate_limit_config& out, const std::filesystem::path& base_dir,
                      diagnostics& diag);
+void read_usage(const field& f, usage_config& out, const std::filesystem::path& base_dir, diagnostics& diag);
 void read_admin(const field& f, admin_config& out, const std::filesystem::path& base_dir, diagnostics& diag);
 // A non-loopback admin listener without a token serves metrics and usage (client names) to
 // anyone who reaches it: valid, but warned about.

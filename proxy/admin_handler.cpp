@@ -11,6 +11,21 @@ namespace {
 constexpr std::string_view text_plain = "text/plain";
 constexpr std::string_view prometheus_text = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::string_view application_json = "application/json";
+constexpr std::string_view text_csv = "text/csv; charset=utf-8";
+
+// "format=csv" among the query's parameters.
+bool wants_csv(std::string_view target) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return false;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    if (query.substr(0, amp) == "format=csv") return true;
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return false;
+}
 
 handler_result answer(const string_request& req, http::status status, std::string_view content_type,
                       std::string body) {
@@ -80,6 +95,7 @@ handler_result handle_admin(const string_request& req, const admin_sources& sour
     case route::metrics:
       return answer(req, http::status::ok, prometheus_text, sources.stats.render());
     case route::usage:
+      if (wants_csv(req.target())) return answer(req, http::status::ok, text_csv, sources.usage.render_csv());
       return answer(req, http::status::ok, application_json, sources.usage.render_json());
   }
   return answer(req, http::status::not_found, text_plain, "not found\n");

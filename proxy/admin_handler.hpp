@@ -5,6 +5,7 @@
 //   GET /readyz        200 "ready\n" | 503 "not ready: <reason>\n"   text/plain
 //   GET /metrics       200 exposition format 0.0.4
 //   GET /admin/usage   200 usage JSON                        application/json
+//       ?format=csv    200 the same rows as CSV              text/csv; charset=utf-8
 // Access (admin_auth.hpp): with a token, every route but /healthz and /readyz answers 401
 // "Bearer realm" without a matching "Authorization: Bearer <token>" (unknown paths too,
 // before 404/405); without a token, a non-loopback listener answers 403 on /admin/usage.

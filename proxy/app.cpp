@@ -23,6 +23,7 @@
 #include "proxy/http_tls.hpp"
 #include "proxy/token_fetcher.hpp"
 #include "proxy/usage_report.hpp"
+#include "proxy/usage_sync.hpp"
 #include "proxy/v1_answers.hpp"
 
 namespace pcbridge::proxy {
@@ -122,6 +123,9 @@ class gateway_app {
         *pacing_);
     gate_->on_queue_change([this](const std::string& key, std::size_t n) { stats_.set_queue_length(key, n); });
     pipeline_ = std::make_unique<pipeline>(make_gateway(cfg_));
+    usage_sync_ = std::make_unique<usage_sync>(
+        io_.get_executor(), usage_, usage_settings(*cfg_), [this](std::string_view m) { log_.info(m); },
+        [this](std::string_view m) { log_.warn(m); });
   }
 
   int run() {
@@ -155,6 +159,7 @@ class gateway_app {
 
     wait_for_signal();
     asio::co_spawn(io_, keep_tokens_fresh(), asio::detached);
+    asio::co_spawn(io_, keep_usage_stored(), asio::detached);
     io_.run();
     return exit_code_;
   }
@@ -173,6 +178,25 @@ class gateway_app {
     g.usage = &usage_;
     g.parsed = &parsed_;
     return g;
+  }
+
+  static usage_sync_settings usage_settings(const config::config& cfg) {
+    usage_sync_settings s;
+    s.interval = std::chrono::seconds(cfg.usage.flush_interval_s);
+    if (cfg.rate_limit.backend == config::rate_limit_config::backend_kind::redis) {
+      s.store = usage_sync_settings::kind::redis;
+      s.redis_url = cfg.rate_limit.redis_url;
+    } else if (!cfg.usage.state_file.empty()) {
+      s.store = usage_sync_settings::kind::file;
+      s.state_file = cfg.usage.state_file;
+    }
+    return s;
+  }
+
+  awaitable<void> keep_usage_stored() {
+    log_.info("usage report store: " + std::string(usage_sync_->store_name()));
+    co_await usage_sync_->load();
+    co_await usage_sync_->run();
   }
 
   awaitable<fetched_token> fetch_token(const token_credentials& creds) {
@@ -286,6 +310,8 @@ class gateway_app {
     const auto left = server_->active_requests();
     if (left > 0) log_.warn("drain timeout: " + std::to_string(left) + " requests still running are cut off");
     log_.info("pcbridge stopped");
+    usage_sync_->stop();
+    co_await usage_sync_->flush();  // the counts since the last periodic flush
     if (admin_) admin_->stop();
     io_.stop();
     exit_code_ = 0;
@@ -304,6 +330,7 @@ class gateway_app {
   answer_cache answers_;
   parsed_schemas parsed_;
   std::unique_ptr<pipeline> pipeline_;
+  std::unique_ptr<usage_sync> usage_sync_;
   std::unique_ptr<http_server> server_;
   std::unique_ptr<http_server> admin_;
   admin_access admin_access_;

@@ -13,6 +13,7 @@
 #include "proxy/cli_help.hpp"
 #include "proxy/cli_translate.hpp"
 #include "proxy/exit_codes.hpp"
+#include "proxy/usage_cli.hpp"
 
 namespace {
 
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
   // Subcommands are a first word without dashes; everything else is the serving form.
   if (args.front() == "translate")
     return run_translate(args, std::cin, std::cout, std::cerr, config::load_compat_profile);
+  if (args.front() == "usage") return run_usage_cli(args, std::cout, std::cerr);
   if (!args.front().starts_with("-")) return usage_error("unknown subcommand '" + std::string(args.front()) + "'");
   return run_options(args);
 }

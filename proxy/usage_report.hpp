@@ -1,18 +1,22 @@
 #pragma once
 // Migration usage report: which client (Basic user name) still calls which V1 method, how
-// often, how many of those calls failed, and when it was last seen. Operators read it on
-// /admin/usage (admin_handler.hpp) to decide when a V1 client can be retired.
+// often, how many of those calls failed (by status class), when it was first and last
+// seen, and its calls per day (usage_data.hpp). Operators read it on /admin/usage, the
+// dashboard and `pcbridge usage` to decide when a V1 method or client can be retired.
 //
-// Threading: not synchronised; lives on the proxy's one io_context thread.
+// Two parts: what the store holds (the state file or Redis, as last loaded or flushed:
+// usage_sync.hpp) and what this process recorded since its last flush. Readers see both
+// merged. Threading: not synchronised; lives on the proxy's one io_context thread.
 // Reads no clock: the caller passes the wall-clock time of each request.
 // Limit: at most `max_users` distinct user names are kept; requests of further users are
 // folded into the user "(other)" so a client sending random names cannot grow it unbounded.
 #include <chrono>
 #include <cstddef>
-#include <cstdint>
-#include <map>
+#include <set>
 #include <string>
 #include <string_view>
+
+#include "proxy/usage_data.hpp"
 
 namespace pcbridge::proxy {
 
@@ -24,26 +28,27 @@ class usage_report {
 
   // One answered V1 request. `user`: the authenticated Basic user name, "-" when
   // unauthenticated. `v1_method`: the route's V1 method, "-" when none matched.
-  // A status >= 400 also counts as an error. `now` becomes the pair's last-seen time.
+  // 400-499 counts as a 4xx error, 500 and above as a 5xx error.
   void record(std::string_view user, std::string_view v1_method, int status,
               std::chrono::system_clock::time_point now);
 
-  // {"clients":[{"user":"u","methods":[{"method":"GetProjects","count":3,"errors":1,
-  //   "last_seen":"2026-11-27T11:35:00Z"}]}]}
-  // Users sorted by name, methods by name (byte order); last_seen in UTC, whole seconds.
-  // Compact (no spaces); invalid UTF-8 in a name is replaced by U+FFFD, never thrown on.
-  std::string render_json() const;
+  usage_data view() const;          // stored + pending, merged
+  std::string render_json() const;  // render_usage_json(view())
+  std::string render_csv() const;   // render_usage_csv(view())
+
+  // Flushing (usage_sync): take what was recorded since the last flush; on success hand
+  // the store's new content to set_stored(), on failure give the taken part back.
+  usage_data take_pending();
+  void restore_pending(const usage_data& taken);
+  void set_stored(usage_data stored);
+  const usage_data& stored() const { return stored_; }
+  const usage_data& pending() const { return pending_; }
 
  private:
-  struct method_usage {
-    std::uint64_t count = 0;
-    std::uint64_t errors = 0;
-    std::chrono::system_clock::time_point last_seen;
-  };
-  using method_map = std::map<std::string, method_usage, std::less<>>;
-
   std::size_t max_users_;
-  std::map<std::string, method_map, std::less<>> users_;
+  usage_data stored_;
+  usage_data pending_;
+  std::set<std::string, std::less<>> users_;  // every user of stored_ and pending_
 };
 
 }  // namespace pcbridge::proxy

@@ -362,14 +362,17 @@ TEST_CASE("ops: /admin/usage reports each user's V1 methods with counts, errors 
     CHECK(when <= finished);
   }
   CHECK(stamps == 5);
-  const std::string without_stamps = std::regex_replace(r.body, stamp, R"("last_seen":"T")");
+  std::string without_stamps = std::regex_replace(r.body, stamp, R"("last_seen":"T")");
+  without_stamps = std::regex_replace(without_stamps, std::regex(R"re("first_seen":"[0-9T:Z-]{20}")re"), R"("first_seen":"T")");
+  without_stamps = std::regex_replace(without_stamps, std::regex(R"re("daily":\{"\d{4}-\d{2}-\d{2}":)re"), R"("daily":{"D":)");
+  // Errors by class; calls per UTC day (one day here, unless the test runs across midnight).
   CHECK(without_stamps ==
-        R"({"clients":[)"
-        R"({"user":"-","methods":[{"method":"-","count":1,"errors":1,"last_seen":"T"},)"
-        R"({"method":"GetProjects","count":1,"errors":1,"last_seen":"T"}]},)"
-        R"({"user":"admin-user","methods":[{"method":"GetForms","count":1,"errors":0,"last_seen":"T"}]},)"
-        R"({"user":"legacy-user","methods":[{"method":"GetProjectData","count":1,"errors":1,"last_seen":"T"},)"
-        R"({"method":"GetProjects","count":2,"errors":0,"last_seen":"T"}]}]})");
+        R"({"retention_days":90,"clients":[)"
+        R"({"user":"-","methods":[{"method":"-","count":1,"errors":1,"errors_4xx":1,"errors_5xx":0,"first_seen":"T","last_seen":"T","daily":{"D":1}},)"
+        R"({"method":"GetProjects","count":1,"errors":1,"errors_4xx":1,"errors_5xx":0,"first_seen":"T","last_seen":"T","daily":{"D":1}}]},)"
+        R"({"user":"admin-user","methods":[{"method":"GetForms","count":1,"errors":0,"errors_4xx":0,"errors_5xx":0,"first_seen":"T","last_seen":"T","daily":{"D":1}}]},)"
+        R"({"user":"legacy-user","methods":[{"method":"GetProjectData","count":1,"errors":1,"errors_4xx":1,"errors_5xx":0,"first_seen":"T","last_seen":"T","daily":{"D":1}},)"
+        R"({"method":"GetProjects","count":2,"errors":0,"errors_4xx":0,"errors_5xx":0,"first_seen":"T","last_seen":"T","daily":{"D":2}}]}]})");
 }
 
 // --- 4. SIGHUP reload ---

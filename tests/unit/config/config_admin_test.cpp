@@ -1,6 +1,8 @@
 // admin.token / token_env / token_file and the non-loopback warning.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "config_test_util.hpp"
 
 namespace pcbridge::config {
@@ -72,6 +74,37 @@ TEST_CASE("a non-loopback admin listener without a token is valid but warned abo
   const load_result invalid = load_config_text(with("admin: { address: 0.0.0.0, port: -1 }\n"));
   CHECK_FALSE(invalid.value);
   CHECK(invalid.warnings.empty());
+}
+
+}  // namespace
+}  // namespace pcbridge::config
+
+namespace pcbridge::config {
+namespace {
+
+TEST_CASE("usage: state_file and flush_interval_s") {
+  const load_result defaults = load_config_text(with(""));
+  REQUIRE(defaults.value);
+  CHECK(defaults.value->usage.state_file.empty());
+  CHECK(defaults.value->usage.flush_interval_s == 10);
+
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  const load_result set = load_config_text(with("usage: { state_file: " + dir + "/u.json, flush_interval_s: 2 }\n"));
+  REQUIRE_MESSAGE(set.value, errors_of(set));
+  CHECK(set.value->usage.state_file == dir + "/u.json");
+  CHECK(set.value->usage.flush_interval_s == 2);
+
+  // Relative to the config file's directory.
+  const load_result relative = load_config_text(with("usage: { state_file: u.json }\n"), dir + "/pcbridge.yaml");
+  REQUIRE_MESSAGE(relative.value, errors_of(relative));
+  CHECK(relative.value->usage.state_file == dir + "/u.json");
+
+  CHECK(errors_of(load_config_text(with("usage: { state_file: /nonexistent-dir/u.json }\n"))) ==
+        "t.yaml:9: usage.state_file: directory \"/nonexistent-dir\" does not exist\n");
+  CHECK(errors_of(load_config_text(with("usage: { flush_interval_s: 0 }\n"))) ==
+        "t.yaml:9: usage.flush_interval_s: must be between 1 and 3600\n");
+  CHECK(errors_of(load_config_text(with("usage: { statefile: x }\n"))).find("usage.statefile: unknown key") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -316,7 +316,10 @@ pod_checked check_pcbridge_workload(const std::vector<YAML::Node>& docs, const s
   for (const auto& m : c["volumeMounts"]) {
     auto mount_path = m["mountPath"].as<std::string>();
     auto v = volume(spec, m["name"].as<std::string>());
-    CHECK_MESSAGE((m["readOnly"] && m["readOnly"].as<bool>()), mount_path << " is not mounted readOnly");
+    // Only the usage state file's emptyDir may be writable.
+    const bool state_dir = v["emptyDir"] && get(YAML::Load(read_text(config_rel)), {"usage", "state_file"}) &&
+                           dirname(YAML::Load(read_text(config_rel))["usage"]["state_file"].as<std::string>()) == mount_path;
+    CHECK_MESSAGE((state_dir || (m["readOnly"] && m["readOnly"].as<bool>())), mount_path << " is not mounted readOnly");
     CHECK_MESSAGE(!m["subPath"], mount_path << ": subPath mounts never see ConfigMap/Secret updates");
     mounts.emplace(mount_path, v);
     if (mount_path == dirname(config_path)) {
@@ -354,6 +357,16 @@ pod_checked check_pcbridge_workload(const std::vector<YAML::Node>& docs, const s
                                              << v["secret"]["secretName"].as<std::string>());
     }
   }
+  // usage.state_file lies in a writable emptyDir of this container (the root filesystem is read-only).
+  if (auto state = get(cfg, {"usage", "state_file"})) {
+    auto it = mounts.find(dirname(state.as<std::string>()));
+    REQUIRE_MESSAGE(it != mounts.end(), "no volume mounted at " << dirname(state.as<std::string>()));
+    CHECK_MESSAGE(it->second["emptyDir"], dirname(state.as<std::string>()) << " is not an emptyDir");
+  } else {
+    CHECK_MESSAGE(cfg["rate_limit"]["backend"].as<std::string>() == "redis",
+                  config_rel << ": the usage report would live in memory only (no usage.state_file, no redis)");
+  }
+
   // Root-owned 0400 files are unreadable for uid 10001 unless fsGroup makes them group-readable.
   if (any_0400_secret) CHECK_MESSAGE(get(spec, {"securityContext", "fsGroup"}), "0400 secrets need the Pod's fsGroup");
 

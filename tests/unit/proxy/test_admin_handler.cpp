@@ -82,8 +82,16 @@ TEST_CASE("admin: GET /admin/usage serves the usage JSON") {
   CHECK(res.result_int() == 200);
   CHECK(res[http::field::content_type] == "application/json");
   CHECK(res.body() ==
-        R"({"clients":[{"user":"legacy-user","methods":[{"method":"GetProjects","count":1,"errors":0,)"
-        R"("last_seen":"2026-11-27T11:35:00Z"}]}]})");
+        R"({"retention_days":90,"clients":[{"user":"legacy-user","methods":[{"method":"GetProjects","count":1,)"
+        R"("errors":0,"errors_4xx":0,"errors_5xx":0,"first_seen":"2026-11-27T11:35:00Z",)"
+        R"("last_seen":"2026-11-27T11:35:00Z","daily":{"2026-11-27":1}}]}]})");
+  auto csv = f.get(http::verb::get, "/admin/usage?x=1&format=csv");
+  CHECK(csv.result_int() == 200);
+  CHECK(csv[http::field::content_type] == "text/csv; charset=utf-8");
+  CHECK(csv.body() ==
+        "user,method,count,errors,errors_4xx,errors_5xx,first_seen,last_seen\r\n"
+        "legacy-user,GetProjects,1,0,0,0,2026-11-27T11:35:00Z,2026-11-27T11:35:00Z\r\n");
+  CHECK(f.get(http::verb::get, "/admin/usage?format=csvx")[http::field::content_type] == "application/json");
 }
 
 TEST_CASE("admin: HEAD answers GET's status and headers without a body") {
