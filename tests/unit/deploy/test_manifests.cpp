@@ -117,7 +117,7 @@ std::vector<file_ref> check_no_inline_secrets(const YAML::Node& cfg, const std::
   std::vector<file_ref> files;
   walk(cfg, "", [&](const std::string& path, const std::string& key, const YAML::Node& value) {
     if (is_secret_key(key)) CHECK_MESSAGE(ends_with(key, "_file"), name << ": " << path << " holds a secret inline");
-    if (ends_with(key, "_file")) {
+    if (ends_with(key, "_file") && key != "state_file") {  // usage.state_file is data, not a secret
       REQUIRE_MESSAGE(value.IsScalar(), name << ": " << path);
       auto p = value.as<std::string>();
       CHECK_MESSAGE(starts_with(p, "/"), name << ": " << path << " should be absolute: " << p);
