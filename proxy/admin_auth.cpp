@@ -4,20 +4,11 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include <boost/beast/core/string.hpp>
+
 namespace pcbridge::proxy {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string_view trim_spaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -31,7 +22,7 @@ bool bearer_matches(std::string_view authorization, const admin_access& access) 
   if (!access.token_sha256) return false;
   authorization = trim_spaces(authorization);
   constexpr std::string_view scheme = "bearer";
-  if (authorization.size() <= scheme.size() || !iequals(authorization.substr(0, scheme.size()), scheme)) return false;
+  if (authorization.size() <= scheme.size() || !boost::beast::iequals(authorization.substr(0, scheme.size()), scheme)) return false;
   const char after = authorization[scheme.size()];
   if (after != ' ' && after != '\t') return false;
   const std::string_view token = trim_spaces(authorization.substr(scheme.size()));
