@@ -11,6 +11,7 @@
 #include <atomic>
 #include <thread>
 
+#include "e2e/redis_process.hpp"
 #include "e2e/stack.hpp"
 
 using namespace e2e;
@@ -20,43 +21,6 @@ namespace {
 const std::string v1_projects = "/Services.svc/v1/Programs/PRG0M4A7B2CD/Projects";
 constexpr int quota = 10;
 constexpr int window_ms = 2000;
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool redis_answers(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && ::write(fd, "PING\r\n", 6) == 6;
-  char reply[8] = {};
-  ok = ok && ::read(fd, reply, 5) == 5 && std::string(reply, 5) == "+PONG";
-  ::close(fd);
-  return ok;
-}
-
-struct redis_process {
-  int port = free_port();
-  std::string dir = make_temp_dir();
-  child_process process{{"/usr/bin/redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
-                         "--appendonly", "no"},
-                        dir + "/redis.log"};
-  redis_process() {
-    for (int i = 0; i < 300 && !redis_answers(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    REQUIRE_MESSAGE(redis_answers(port), "redis-server did not start (deploy/install-deps.sh installs it)");
-  }
-};
 
 stack_options quota_options(const std::string& rate_limit_yaml) {
   stack_options o;
