@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "proxy/admin_auth.hpp"
+#include "proxy/admin_dashboard.hpp"
 
 namespace pcbridge::proxy {
 
@@ -49,7 +50,7 @@ handler_result handle_admin(const string_request& req, const admin_sources& sour
   std::string_view path = req.target();
   path = path.substr(0, path.find('?'));
 
-  enum class route { healthz, readyz, metrics, usage, unknown };
+  enum class route { healthz, readyz, metrics, usage, status, page, unknown };
   route r = route::unknown;
   if (path == "/healthz") {
     r = route::healthz;
@@ -59,11 +60,16 @@ handler_result handle_admin(const string_request& req, const admin_sources& sour
     r = route::metrics;
   } else if (path == "/admin/usage") {
     r = route::usage;
+  } else if (path == "/admin/status") {
+    r = route::status;
   }
+  const dashboard_asset* page = find_dashboard_asset(path);
+  if (page) r = route::page;
 
   // The probes stay open (kubelet, load balancers). Everything else, unknown paths
   // included, needs the token when one is set.
-  const bool probe = r == route::healthz || r == route::readyz;
+  // The dashboard's static files hold no data; the page asks for the token (admin_dashboard.hpp).
+  const bool probe = r == route::healthz || r == route::readyz || r == route::page;
   if (!probe && sources.access.token_sha256 && !bearer_matches(req[http::field::authorization], sources.access)) {
     handler_result refused = answer(req, http::status::unauthorized, text_plain,
                                     "unauthorized: send Authorization: Bearer <admin token>\n");
@@ -71,7 +77,7 @@ handler_result handle_admin(const string_request& req, const admin_sources& sour
     return refused;
   }
   if (r == route::unknown) return answer(req, http::status::not_found, text_plain, "not found\n");
-  const bool names_clients = r == route::usage;
+  const bool names_clients = r == route::usage || r == route::status;
   if (names_clients && !sources.access.token_sha256 && !sources.access.loopback) {
     return answer(req, http::status::forbidden, text_plain,
                   "forbidden: this admin listener is not on loopback and has no admin.token, so routes that "
@@ -97,6 +103,16 @@ handler_result handle_admin(const string_request& req, const admin_sources& sour
     case route::usage:
       if (wants_csv(req.target())) return answer(req, http::status::ok, text_csv, sources.usage.render_csv());
       return answer(req, http::status::ok, application_json, sources.usage.render_json());
+    case route::status:
+      return answer(req, http::status::ok, application_json, sources.status ? sources.status() : "{}");
+    case route::page: {
+      handler_result served = answer(req, http::status::ok, page->content_type, std::string(page->body));
+      served.response.set("Content-Security-Policy", dashboard_csp);
+      served.response.set("X-Content-Type-Options", "nosniff");
+      return served;
+    }
+    case route::unknown:
+      break;
   }
   return answer(req, http::status::not_found, text_plain, "not found\n");
 }

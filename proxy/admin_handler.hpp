@@ -6,9 +6,13 @@
 //   GET /metrics       200 exposition format 0.0.4
 //   GET /admin/usage   200 usage JSON                        application/json
 //       ?format=csv    200 the same rows as CSV              text/csv; charset=utf-8
-// Access (admin_auth.hpp): with a token, every route but /healthz and /readyz answers 401
+//   GET /admin/status  200 dashboard data (admin_status.hpp)  application/json
+//   GET / , /dashboard.css, /dashboard.js   the dashboard page (admin_dashboard.hpp)
+// Access (admin_auth.hpp): with a token, every route but /healthz, /readyz and the
+// dashboard's static files (no data in them) answers 401
 // "Bearer realm" without a matching "Authorization: Bearer <token>" (unknown paths too,
-// before 404/405); without a token, a non-loopback listener answers 403 on /admin/usage.
+// before 404/405); without a token, a non-loopback listener answers 403 on /admin/usage and
+// /admin/status (they name clients).
 // HEAD is answered on every route (headers of GET, no body); the query string is ignored;
 // other paths 404, other verbs 405 with "Allow: GET, HEAD". Answers carry
 // "Cache-Control: no-store". Synchronous: it runs on the proxy's io_context thread, the
@@ -34,6 +38,7 @@ struct admin_sources {
   const usage_report& usage;
   std::function<readiness()> ready;  // empty: always ready (nothing to wait for)
   admin_access access = {};          // default: no token, loopback (open)
+  std::function<std::string()> status = {};  // /admin/status JSON; empty: "{}"
 };
 
 handler_result handle_admin(const string_request& req, const admin_sources& sources);

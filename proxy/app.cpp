@@ -10,6 +10,7 @@
 
 #include "proxy/access_log.hpp"
 #include "proxy/admin_handler.hpp"
+#include "proxy/admin_status.hpp"
 #include "proxy/answer_cache.hpp"
 #include "proxy/exit_codes.hpp"
 #include "proxy/http_server.hpp"
@@ -20,6 +21,7 @@
 #include "proxy/rate_gate.hpp"
 #include "proxy/redis_pacing_backend.hpp"
 #include "proxy/schema_types.hpp"
+#include "proxy/status_feed.hpp"
 #include "proxy/http_tls.hpp"
 #include "proxy/token_fetcher.hpp"
 #include "proxy/usage_report.hpp"
@@ -121,7 +123,10 @@ class gateway_app {
         rate_gate_options{pacing_of(cfg_->upstream), cfg_->upstream.max_queue,
                           std::chrono::milliseconds(cfg_->upstream.max_wait_ms)},
         *pacing_);
-    gate_->on_queue_change([this](const std::string& key, std::size_t n) { stats_.set_queue_length(key, n); });
+    gate_->on_queue_change([this](const std::string& key, std::size_t n) {
+      stats_.set_queue_length(key, n);
+      feed_.quota.set_queue_length(key, n, std::chrono::system_clock::now());
+    });
     pipeline_ = std::make_unique<pipeline>(make_gateway(cfg_));
     usage_sync_ = std::make_unique<usage_sync>(
         io_.get_executor(), usage_, usage_settings(*cfg_), [this](std::string_view m) { log_.info(m); },
@@ -177,6 +182,7 @@ class gateway_app {
     g.stats = &stats_;
     g.usage = &usage_;
     g.parsed = &parsed_;
+    g.feed = &feed_;
     return g;
   }
 
@@ -213,7 +219,8 @@ class gateway_app {
     o.port = cfg_->admin->port;
     admin_access_ = admin_access{cfg_->admin->token_sha256, is_loopback_address(cfg_->admin->address)};
     admin_ = std::make_unique<http_server>(io_, o, [this](string_request& req) {
-      return handle_admin(req, admin_sources{stats_, usage_, [this] { return readiness_now(); }, admin_access_});
+      return handle_admin(req, admin_sources{stats_, usage_, [this] { return readiness_now(); }, admin_access_,
+                                             status_source(cfg_, usage_, tokens_, feed_)});
     });
     admin_->start();
     write_port_file(options_.admin_port_file, admin_->bound_port());
@@ -329,6 +336,7 @@ class gateway_app {
   std::unique_ptr<rate_gate> gate_;
   answer_cache answers_;
   parsed_schemas parsed_;
+  status_feed feed_;
   std::unique_ptr<pipeline> pipeline_;
   std::unique_ptr<usage_sync> usage_sync_;
   std::unique_ptr<http_server> server_;

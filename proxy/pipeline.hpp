@@ -21,6 +21,7 @@
 namespace pcbridge::proxy {
 
 struct parsed_schemas;  // schema_types.hpp
+struct status_feed;     // status_feed.hpp
 
 // What the pipeline works with; built at start-up (and on reload, later).
 struct gateway {
@@ -34,6 +35,7 @@ struct gateway {
   metrics* stats = nullptr;
   usage_report* usage = nullptr;
   parsed_schemas* parsed = nullptr;  // field types kept per shared schema answer; null: parsed per request
+  status_feed* feed = nullptr;       // the dashboard's quota and upstream-error view; null: none
 };
 
 class pipeline {

@@ -159,4 +159,11 @@ bool token_cache::invalidate(const token_credentials& creds, const std::string& 
   return true;
 }
 
+std::optional<std::chrono::seconds> token_cache::token_expires_in(const token_credentials& creds) const {
+  auto it = entries_.find(key_of(creds));
+  const auto now = now_();
+  if (it == entries_.end() || !valid(it->second, now)) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(it->second.expires_at - now);
+}
+
 }  // namespace pcbridge::proxy

@@ -72,6 +72,8 @@ class token_cache {
   std::string last_error(const token_credentials& creds) const;
   std::uint64_t fetch_failures() const { return failures_; }
   std::size_t tracked_credentials() const { return entries_.size(); }
+  // How long the token held for these credentials stays valid; nullopt when none is (dashboard).
+  std::optional<std::chrono::seconds> token_expires_in(const token_credentials& creds) const;
   const login_guard& guard() const { return guard_; }
 
  private:

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "proxy/retry_policy.hpp"
+#include "proxy/status_feed.hpp"
 #include "translators/method.hpp"
 
 namespace pcbridge::proxy {
@@ -105,6 +106,7 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
     ++st.rec.upstream_calls;
     const auto sent_at = std::chrono::steady_clock::now();
     upstream_result res = co_await g.upstream->send(g.api, std::move(up));
+    if (g.feed) g.feed->upstream_attempt(st, res, std::chrono::system_clock::now());
     g.stats->observe_upstream(st.rec.v1_method,
                               res.failure == upstream_failure::none ? res.response.result_int() : metrics::no_answer,
                               std::chrono::steady_clock::now() - sent_at);
