@@ -14,6 +14,7 @@ packages=(
   clang libclang-rt-14-dev                               # libFuzzer targets and their sanitizer runtime
   mono-mcs mono-runtime libmono-system-xml4.0-cil        # the legacy .NET client test (HttpWebRequest,
   libmono-system-xml-linq4.0-cil libmono-system-core4.0-cil #   XmlSerializer) run under Mono
+  chromium fonts-dejavu-core                             # the dashboard's browser test (tests/browser), headless
 )
 
 missing=()
