@@ -179,6 +179,13 @@ check "without the token the page asks for it" grep -qF '<body data-state="needs
 check "without the token no client name is shown" bash -c "! grep -qF 'legacy-user' '$dir/dom-no-token.html'"
 check "the screenshot was written" test -s "$artifacts/dashboard.png"
 
+# A sanitized build (scripts/test.sh stage 2) reports into the servers' output, at exit too.
+stop
+sim_pid="" proxy_pid=""
+no_report() { ! grep -qE 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|: runtime error: ' "$1"; }
+check "no sanitizer report from pcbridge" no_report "$dir/proxy.log"
+check "no sanitizer report from the simulator" no_report "$dir/sim.log"
+
 if [ "$failures" -ne 0 ]; then
   echo "---- page DOM kept in $artifacts/dashboard.dom.html ----"
   exit 1
