@@ -15,6 +15,7 @@ packages=(
   mono-mcs mono-runtime libmono-system-xml4.0-cil        # the legacy .NET client test (HttpWebRequest,
   libmono-system-xml-linq4.0-cil libmono-system-core4.0-cil #   XmlSerializer) run under Mono
   chromium fonts-dejavu-core                             # the dashboard's browser test (tests/browser), headless
+  dpkg-dev groff-base                                    # the .deb: dpkg-shlibdeps, man page check
 )
 
 missing=()

@@ -2,6 +2,8 @@
 # Runs the whole test suite twice: installs missing Debian packages, then
 #  1. builds everything (Ninja, build/) and runs unit, golden, fuzz-regression, .NET-client and
 #     end-to-end tests with CTest;
+#  1b. builds the Debian package from a Release build (build-release/) and checks its contents
+#     without installing it (scripts/package-test.sh); PACKAGE=0 skips it;
 #  2. builds what the tests need with AddressSanitizer + UndefinedBehaviorSanitizer
 #     (build-sanitize/, no benchmarks) and runs the same tests there; the e2e and .NET tests
 #     start the sanitized pcbridge and simulator. Any failure or sanitizer report fails the run.
@@ -24,6 +26,12 @@ cmake --build build -j"$jobs"
 echo "test.sh: build took $(( $(date +%s) - started ))s"
 ctest --test-dir build --output-on-failure "$@"
 echo "test.sh: stage 1 took $(( $(date +%s) - started ))s"
+
+if [ "${PACKAGE:-1}" != 0 ]; then
+  start=$(date +%s)
+  scripts/package-test.sh
+  echo "test.sh: package stage took $(( $(date +%s) - start ))s"
+fi
 
 if [ "${SANITIZE:-1}" != 0 ]; then
   start=$(date +%s)
