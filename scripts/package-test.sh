@@ -3,7 +3,8 @@
 # and checks it without installing it: the control fields (dpkg-deb --field), the exact file
 # list and modes (dpkg-deb -c), the conffiles and maintainer scripts (dpkg-deb -e), and, from a
 # scratch extraction: the binary is stripped and runs, the unit starts /usr/bin/pcbridge, the
-# man page renders without warnings and names every subcommand and option of `--help`.
+# man page renders without warnings and names every subcommand and option of `--help`; then
+# dpkg installs, removes and purges it in a scratch root of its own (--root).
 # Prints the package's path, its size and how long each step took. Exit 0 only if all holds.
 # PACKAGE_TEST_SKIP_BUILD=1 checks the .deb already in build-release/ (no build, no cpack).
 set -euo pipefail
@@ -91,6 +92,17 @@ unit="$scratch/root/lib/systemd/system/pcbridge.service"
 grep -Eq '^ExecStart=/usr/bin/pcbridge --config /etc/pcbridge/pcbridge.yaml$' "$unit" || fail "unit ExecStart"
 ! grep -E '^Exec[A-Za-z]*=' "$unit" | grep -q /usr/local || fail "the unit runs something under /usr/local"
 grep -Eq '^LoadCredential=.*/etc/pcbridge/secrets' "$unit" || fail "unit does not load /etc/pcbridge/secrets"
+# systemd's own check of the unit, in the extracted tree plus this host's units (sysinit.target
+# and friends); it prints a line for each unknown key, bad value or missing executable.
+if command -v systemd-analyze >/dev/null && [ -d /lib/systemd/system ]; then
+  cp -a "$scratch/root" "$scratch/verify"
+  cp -an /lib/systemd/system/. "$scratch/verify/lib/systemd/system/"
+  verify=$(systemd-analyze verify --man=no --root="$scratch/verify" pcbridge.service 2>&1) || fail "systemd-analyze verify: $verify"
+  [ -z "$verify" ] || fail "systemd-analyze verify: $verify"
+  echo "package-test: systemd-analyze verify: the unit is clean"
+else
+  echo "package-test: systemd-analyze not installed: unit checked by grep only"
+fi
 cmp -s "$scratch/root/etc/pcbridge/pcbridge.yaml" deploy/config/systemd.yaml || fail "pcbridge.yaml is not deploy/config/systemd.yaml"
 
 # 5. Man page: gzip -9n (no name, no time stamp), renders without warnings, covers --help.
@@ -131,6 +143,26 @@ done
 for status in 0 1 2 3; do
   grep -A1 -x "\.TP" "$scratch/pcbridge.1" | grep -qx "$status" || fail "man page lacks exit status $status"
 done
+
+# 6. dpkg's life cycle in a scratch root (--root: its own status database; maintainer scripts
+# run without chroot and do nothing there, no systemd): install registers the one conffile,
+# remove keeps an edited config, purge leaves nothing. This machine's dpkg database is untouched.
+droot="$scratch/dpkg-root"
+mkdir -p "$droot/var/lib/dpkg/info" "$droot/var/lib/dpkg/updates" && : > "$droot/var/lib/dpkg/status"
+run_dpkg() { dpkg --root="$droot" --force-not-root --force-script-chrootless --log=/dev/null "$@" >"$scratch/dpkg.log" 2>&1 \
+  || { cat "$scratch/dpkg.log"; fail "dpkg $*"; }; }
+run_dpkg --force-depends -i "$deb"   # the libraries are this machine's, not the scratch root's
+[ "$(dpkg-query --admindir="$droot/var/lib/dpkg" -W -f='${Status} ${Version}' pcbridge)" = "install ok installed $version" ] \
+  || fail "dpkg -i did not leave pcbridge installed"
+[ "$(dpkg-query --admindir="$droot/var/lib/dpkg" -W -f='${Conffiles}' pcbridge | awk 'NF {print $1}')" = /etc/pcbridge/pcbridge.yaml ] \
+  || fail "dpkg did not register /etc/pcbridge/pcbridge.yaml as the conffile"
+echo "# edited by the operator" >> "$droot/etc/pcbridge/pcbridge.yaml"
+run_dpkg -r pcbridge
+[ "$(cd "$droot" && find etc usr lib -type f 2>/dev/null)" = etc/pcbridge/pcbridge.yaml ] || fail "dpkg -r left other files or lost the config"
+run_dpkg -P pcbridge
+[ -z "$(cd "$droot" && find etc usr lib 2>/dev/null)" ] || fail "dpkg -P left: $(cd "$droot" && find etc usr lib)"
+echo "package-test: dpkg -i / -r / -P in a scratch root: conffile registered, kept on remove, gone on purge"
+
 echo "package-test: $(wc -l <<<"$subcommands") subcommands ($(echo $subcommands)) and $(wc -l <<<"$options") options of --help are in the man page"
 step "checks" "$t"
 echo "package-test: OK $deb ($(( $(stat -c %s "$deb") / 1024 )) KiB); total $(( $(date +%s) - started ))s"
