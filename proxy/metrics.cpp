@@ -1,8 +1,13 @@
 #include "proxy/metrics.hpp"
 
+#include "proxy/metrics_text.hpp"
+#include "proxy/process_metrics.hpp"
+
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
+#include <functional>
 #include <charconv>
 #include <cmath>
 #include <initializer_list>
@@ -13,6 +18,8 @@
 namespace pcbridge::proxy {
 
 namespace {
+
+using namespace metrics_text;
 
 constexpr std::size_t fingerprint_digits = 12;
 using fingerprint_buffer = std::array<char, fingerprint_digits>;
@@ -65,101 +72,30 @@ void bump(method_status_counters& counters, std::string_view method, int status)
   ++it->second;
 }
 
-// Cumulative buckets as Prometheus wants them are computed when rendering; here each
-// slot counts the observations that fall in (previous bound, bound], the last slot +Inf.
-struct histogram {
-  explicit histogram(std::vector<double> b) : bounds(std::move(b)), counts(bounds.size() + 1, 0) {}
-
-  void observe(double v) {
-    if (std::isnan(v)) return;
-    if (v < 0) v = 0;  // a steady clock never goes back; guards against caller mix-ups
-    std::size_t i = 0;
-    while (i < bounds.size() && v > bounds[i]) ++i;
-    ++counts[i];
-    sum += v;
-    ++count;
-  }
-
-  std::vector<double> bounds;
-  std::vector<std::uint64_t> counts;
-  double sum = 0;
-  std::uint64_t count = 0;
-};
 
 struct key_series {
   std::uint64_t operations = 0;
   std::size_t queue_length = 0;
 };
 
+const std::vector<double> request_bounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+const std::vector<double> upstream_bounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
 constexpr std::array<std::string_view, 2> cache_names = {"metadata", "schema"};
 constexpr std::array<std::string_view, 3> cache_results = {"hit", "miss", "coalesced"};
 constexpr std::array<std::string_view, 3> rate_limit_reasons = {"queue_full", "wait_too_long", "upstream_429"};
-
-// --- exposition text ---
-
-void append_escaped(std::string& out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
-    }
+constexpr std::array<std::string_view, 5> refusal_reasons = {"parse_error", "body_too_large", "header_too_large",
+                                                             "busy", "other"};
+std::size_t refusal_index(int status) {
+  switch (status) {
+    case 400: return 0;
+    case 413: return 1;
+    case 431: return 2;
+    case 503: return 3;
+    default: return 4;
   }
 }
 
-void append_number(std::string& out, std::uint64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
-void append_number(std::string& out, double v) {
-  if (std::isnan(v)) {
-    out += "NaN";
-  } else if (std::isinf(v)) {
-    out += v > 0 ? "+Inf" : "-Inf";
-  } else {
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
-    out.append(buf, end);
-  }
-}
-
-void append_family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;  // constant text below: no backslashes or newlines to escape
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
-}
-
-using label = std::pair<std::string_view, std::string_view>;
-
-template <class Value>
-void append_sample(std::string& out, std::string_view name, std::initializer_list<label> labels, Value value) {
-  out += name;
-  if (labels.size() > 0) {
-    out += '{';
-    bool first = true;
-    for (const auto& [key, val] : labels) {
-      if (!first) out += ',';
-      first = false;
-      out += key;
-      out += "=\"";
-      append_escaped(out, val);
-      out += '"';
-    }
-    out += '}';
-  }
-  out += ' ';
-  append_number(out, value);
-  out += '\n';
-}
 
 std::string_view status_text(int status, char (&buf)[12]) {
   if (status == metrics::no_answer) return "error";
@@ -174,22 +110,6 @@ void append_method_status(std::string& out, std::string_view name, const method_
   }
 }
 
-void append_histogram(std::string& out, std::string_view name, const histogram& h) {
-  const std::string bucket = std::string(name) + "_bucket";
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i <= h.bounds.size(); ++i) {
-    cumulative += h.counts[i];
-    std::string le;
-    if (i < h.bounds.size()) {
-      append_number(le, h.bounds[i]);
-    } else {
-      le = "+Inf";
-    }
-    append_sample(out, bucket, {{"le", le}}, cumulative);
-  }
-  append_sample(out, std::string(name) + "_sum", {}, h.sum);
-  append_sample(out, std::string(name) + "_count", {}, h.count);
-}
 
 }  // namespace
 
@@ -206,15 +126,28 @@ struct metrics::state {
   std::size_t max_api_keys;
   method_status_counters requests;
   method_status_counters upstream_requests;
-  histogram upstream_latency{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}};
+  // By V1 method (the key's status is 0), and by (method, status class 2..5) for durations.
+  std::map<method_status, histogram, method_status_less> upstream_latency;
+  std::map<method_status, histogram, method_status_less> request_duration;
+  std::function<std::vector<std::pair<std::string, double>>()> token_ages;
+  std::function<process_sample()> process = sample_process;
   histogram queue_wait{{0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120}};
   std::array<std::uint64_t, 2> token_fetches{};  // ok, error
   std::array<std::array<std::uint64_t, cache_results.size()>, cache_names.size()> cache{};
   std::uint64_t typing_fallbacks = 0;
   std::map<std::string, key_series, std::less<>> keys;  // by fingerprint
   std::array<std::uint64_t, rate_limit_reasons.size()> rate_limited{};
+  std::array<std::uint64_t, refusal_reasons.size()> refused{};
   bool draining = false;
   std::array<std::uint64_t, 2> config_reloads{};  // ok, error
+
+  static histogram& series(std::map<method_status, histogram, method_status_less>& m, std::string_view method,
+                           int status, const std::vector<double>& bounds) {
+    if (method.empty()) method = "-";
+    auto it = m.find(std::pair<std::string_view, int>{method, status});
+    if (it == m.end()) it = m.emplace(method_status{std::string(method), status}, histogram(bounds)).first;
+    return it->second;
+  }
 
   key_series& key(std::string_view api_key) {
     fingerprint_buffer buffer;
@@ -237,9 +170,22 @@ metrics& metrics::operator=(metrics&&) noexcept = default;
 
 void metrics::count_request(std::string_view v1_method, int status) { bump(s_->requests, v1_method, status); }
 
+void metrics::observe_request(std::string_view v1_method, int status, seconds duration) {
+  bump(s_->requests, v1_method, status);
+  state::series(s_->request_duration, v1_method, std::clamp(status / 100, 1, 5), request_bounds).observe(duration.count());
+}
+
 void metrics::observe_upstream(std::string_view v1_method, int status, seconds latency) {
   bump(s_->upstream_requests, v1_method, status);
-  s_->upstream_latency.observe(latency.count());
+  state::series(s_->upstream_latency, v1_method, 0, upstream_bounds).observe(latency.count());
+}
+
+void metrics::set_token_age_source(std::function<std::vector<std::pair<std::string, double>>()> source) {
+  s_->token_ages = std::move(source);
+}
+
+void metrics::set_process_sampler(std::function<process_sample()> sampler) {
+  s_->process = sampler ? std::move(sampler) : std::function<process_sample()>(sample_process);
 }
 
 void metrics::observe_queue_wait(seconds wait) { s_->queue_wait.observe(wait.count()); }
@@ -262,6 +208,8 @@ void metrics::set_queue_length(std::string_view api_key, std::size_t length) {
 
 void metrics::count_rate_limited(rate_limit_reason reason) { ++s_->rate_limited[static_cast<std::size_t>(reason)]; }
 
+void metrics::count_refused(int status) { ++s_->refused[refusal_index(status)]; }
+
 void metrics::set_draining(bool draining) { s_->draining = draining; }
 
 void metrics::count_config_reload(bool ok) { ++s_->config_reloads[ok ? 0 : 1]; }
@@ -275,13 +223,24 @@ std::string metrics::render() const {
                 "V1 requests answered, by V1 method (- when no route matched) and HTTP status.");
   append_method_status(out, "pcbridge_requests_total", s.requests);
 
+  append_family(out, "pcbridge_request_duration_seconds", "histogram",
+                "Time from a V1 request's head to its answer, by V1 method and status class (2xx..5xx).");
+  for (const auto& [key, h] : s.request_duration) {
+    const std::string status_class = std::to_string(key.status) + "xx";
+    const label labels[] = {{"method", key.method}, {"status_class", status_class}};
+    append_histogram(out, "pcbridge_request_duration_seconds", h, labels);
+  }
+
   append_family(out, "pcbridge_upstream_requests_total", "counter",
                 "V2 API calls, by V1 method and upstream HTTP status (error when no answer came).");
   append_method_status(out, "pcbridge_upstream_requests_total", s.upstream_requests);
 
   append_family(out, "pcbridge_upstream_latency_seconds", "histogram",
-                "Time from sending a V2 API call to its answer or failure.");
-  append_histogram(out, "pcbridge_upstream_latency_seconds", s.upstream_latency);
+                "Time from sending a V2 API call to its answer or failure, by V1 method.");
+  for (const auto& [key, h] : s.upstream_latency) {
+    const label labels[] = {{"method", key.method}};
+    append_histogram(out, "pcbridge_upstream_latency_seconds", h, labels);
+  }
 
   append_family(out, "pcbridge_queue_wait_seconds", "histogram",
                 "Time a request waited in its API key's rate-gate queue.");
@@ -320,12 +279,27 @@ std::string metrics::render() const {
     append_sample(out, "pcbridge_rate_limited_total", {{"reason", rate_limit_reasons[r]}}, s.rate_limited[r]);
   }
 
+  append_family(out, "pcbridge_refused_requests_total", "counter",
+                "Requests answered by the HTTP layer before routing, by reason (400 parse_error, 413 "
+                "body_too_large, 431 header_too_large, 503 busy).");
+  for (std::size_t r = 0; r < refusal_reasons.size(); ++r) {
+    append_sample(out, "pcbridge_refused_requests_total", {{"reason", refusal_reasons[r]}}, s.refused[r]);
+  }
+
   append_family(out, "pcbridge_draining", "gauge", "1 while pcbridge drains before stopping, else 0.");
   append_sample(out, "pcbridge_draining", {}, std::uint64_t{s.draining ? 1u : 0u});
 
   append_family(out, "pcbridge_config_reloads_total", "counter", "Configuration reloads, by result.");
   append_sample(out, "pcbridge_config_reloads_total", {{"result", "ok"}}, s.config_reloads[0]);
   append_sample(out, "pcbridge_config_reloads_total", {{"result", "error"}}, s.config_reloads[1]);
+
+  append_family(out, "pcbridge_token_age_seconds", "gauge",
+                "Age of the OAuth access token held for each configured client id.");
+  if (s.token_ages) {
+    auto ages = s.token_ages();
+    std::sort(ages.begin(), ages.end());
+    for (const auto& [client_id, age] : ages) append_sample(out, "pcbridge_token_age_seconds", {{"client_id", client_id}}, age);
+  }
 
   append_family(out, "pcbridge_build_info", "gauge", "pcbridge build; the value is always 1.");
   if (s.revision.empty()) {
@@ -334,6 +308,7 @@ std::string metrics::render() const {
     append_sample(out, "pcbridge_build_info", {{"revision", s.revision}, {"version", s.version}}, std::uint64_t{1});
   }
 
+  append_process_metrics(out, s.process());
   return out;
 }
 

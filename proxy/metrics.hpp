@@ -16,11 +16,15 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "proxy/build_info.hpp"
+#include "proxy/process_metrics.hpp"
 
 namespace pcbridge::proxy {
 
@@ -57,8 +61,12 @@ class metrics {
   // route's V1 method name, or "-" (also used when empty) when no route matched.
   void count_request(std::string_view v1_method, int status);
 
+  // A V1 request answered after `duration`: count_request plus
+  // pcbridge_request_duration_seconds{method,status_class="2xx".."5xx"}.
+  void observe_request(std::string_view v1_method, int status, seconds duration);
+
   // A V2 API call finished (answered or failed): pcbridge_upstream_requests_total{method,
-  // status} and pcbridge_upstream_latency_seconds. `status` is the upstream HTTP status,
+  // status} and pcbridge_upstream_latency_seconds{method}. `status` is the upstream HTTP status,
   // or no_answer. The latency of failures is observed too (time until the failure).
   void observe_upstream(std::string_view v1_method, int status, seconds latency);
 
@@ -87,6 +95,19 @@ class metrics {
   // A request was refused (queue_full, wait_too_long) or an upstream 429 paused a key:
   // pcbridge_rate_limited_total{reason}.
   void count_rate_limited(rate_limit_reason reason);
+
+  // A request the HTTP layer answered itself, before any routing: 400 (unparseable head or
+  // body framing), 413 (body over listen.max_body_bytes), 431 (head over max_header_bytes),
+  // 503 (no room for more bodies in memory): pcbridge_refused_requests_total{reason}.
+  void count_refused(int status);
+
+  // Read at each render: (client id, age in seconds of the token held for it), rendered as
+  // pcbridge_token_age_seconds{client_id}. Client ids are configuration, not secrets.
+  void set_token_age_source(std::function<std::vector<std::pair<std::string, double>>()> source);
+
+  // Read at each render for the process_* families; sample_process (from /proc/self) unless
+  // replaced (a test passes fixed values, so two renders can be compared byte for byte).
+  void set_process_sampler(std::function<process_sample()> sampler);
 
   // pcbridge_draining: 1 from the start of a graceful drain, else 0.
   void set_draining(bool draining);

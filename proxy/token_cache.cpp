@@ -106,6 +106,7 @@ awaitable<void> token_cache::run_fetch(std::string key, token_credentials creds,
     const auto margin = std::max(std::min<std::chrono::milliseconds>(refresh_margin_, lifetime / 2), e.safety);
     e.token = std::move(result.access_token);
     e.expires_at = now + lifetime;
+    e.obtained_at = now;
     e.refresh_at = e.expires_at - margin;
     e.last_failure = {};
     e.backoff = std::chrono::seconds(0);
@@ -115,6 +116,7 @@ awaitable<void> token_cache::run_fetch(std::string key, token_credentials creds,
   } else {
     ++failures_;
     p->result = failure_of(std::move(result), creds, e);
+    if (on_failure_) on_failure_(creds.client_id, p->result.error);
     if (e.unproven && !e.proven) {
       // Nothing is kept for a pair never seen to work, except (by digest) that it was refused.
       if (p->result.credentials_rejected) {
@@ -137,6 +139,12 @@ awaitable<void> token_cache::run_fetch(std::string key, token_credentials creds,
 bool token_cache::holds_valid_token(const token_credentials& creds) const {
   auto it = entries_.find(key_of(creds));
   return it != entries_.end() && valid(it->second, now_());
+}
+
+std::optional<std::chrono::seconds> token_cache::token_age(const token_credentials& creds) const {
+  auto it = entries_.find(key_of(creds));
+  if (it == entries_.end() || !valid(it->second, now_())) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::seconds>(now_() - it->second.obtained_at);
 }
 
 std::string token_cache::last_error(const token_credentials& creds) const {

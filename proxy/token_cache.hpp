@@ -66,10 +66,16 @@ class token_cache {
 
   // Called after every fetch with its result (metrics).
   void on_fetch(std::function<void(bool ok)> hook) { on_fetch_ = std::move(hook); }
+  // Called after a failed fetch with the client id and the scrubbed reason (as last_error).
+  void on_failure(std::function<void(const std::string& client_id, const std::string& why)> hook) {
+    on_failure_ = std::move(hook);
+  }
   // True when every one of `creds` has a token that is valid now (readiness).
   bool holds_valid_token(const token_credentials& creds) const;
   // Why the last fetch for these credentials failed ("" when it did not); scrubbed.
   std::string last_error(const token_credentials& creds) const;
+  // How long ago the token held for these credentials was fetched; nullopt when none is valid.
+  std::optional<std::chrono::seconds> token_age(const token_credentials& creds) const;
   std::uint64_t fetch_failures() const { return failures_; }
   std::size_t tracked_credentials() const { return entries_.size(); }
   // How long the token held for these credentials stays valid; nullopt when none is (dashboard).
@@ -86,6 +92,7 @@ class token_cache {
     std::string token;
     token_clock::time_point expires_at{};
     token_clock::time_point refresh_at{};
+    token_clock::time_point obtained_at{};           // when the current token was fetched
     std::chrono::milliseconds safety{0};             // in-flight safety of this token
     std::shared_ptr<pending> fetch;                  // non-null while a fetch runs
     token_lookup last_failure;                       // result of the last failed fetch
@@ -109,6 +116,7 @@ class token_cache {
   login_guard guard_;
   std::map<std::string, entry> entries_;
   std::function<void(bool)> on_fetch_;
+  std::function<void(const std::string&, const std::string&)> on_failure_;
   static constexpr std::chrono::seconds max_backoff{30};
   std::uint64_t failures_ = 0;
 };

@@ -18,8 +18,21 @@ string_request make_request(http::verb verb, std::string target, unsigned versio
   return req;
 }
 
+// Fixed process_* values: /metrics is compared with a second render, and /proc/self (CPU
+// time, RSS) moves between two reads.
+metrics fixed_process_metrics() {
+  metrics m;
+  m.set_process_sampler([] {
+    process_sample p;
+    p.cpu_seconds = 2.5;
+    p.resident_bytes = 4096;
+    return p;
+  });
+  return m;
+}
+
 struct admin_fixture {
-  metrics stats;
+  metrics stats = fixed_process_metrics();
   usage_report usage;
   readiness state{true, ""};
   admin_sources sources{stats, usage, [this] { return state; }};
@@ -69,7 +82,8 @@ TEST_CASE("admin: GET /metrics serves the exposition text") {
   auto res = f.get(http::verb::get, "/metrics");
   CHECK(res.result_int() == 200);
   CHECK(res[http::field::content_type] == "text/plain; version=0.0.4; charset=utf-8");
-  CHECK(res.body() == f.stats.render());
+  CHECK(res.body() == f.stats.render());  // the same text twice: process_* values are fixed here
+  CHECK(res.body().find("\nprocess_cpu_seconds_total 2.5\n") != std::string::npos);
   CHECK(res.body().find("pcbridge_requests_total{method=\"GetProjects\",status=\"200\"} 1\n") != std::string::npos);
   CHECK(res.body().find("SECRET-KEY-123") == std::string::npos);
 }

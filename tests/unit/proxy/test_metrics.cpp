@@ -1,10 +1,16 @@
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <string>
 
 #include "proxy/metrics.hpp"
+#include "proxy/process_metrics.hpp"
 
 using namespace pcbridge::proxy;
 using namespace std::chrono_literals;
@@ -26,7 +32,7 @@ TEST_CASE("metrics: exact exposition text for a known sequence of observations")
   m.count_request("GetProjects", 200);
   m.count_request("GetProjects", 200);
   m.count_request("GetProjects", 404);
-  m.count_request("CreateProject", 201);
+  m.observe_request("CreateProject", 201, 30ms);  // counted in requests_total too
   m.count_request("-", 404);
 
   m.observe_upstream("GetProjects", 200, 250ms);
@@ -61,8 +67,22 @@ TEST_CASE("metrics: exact exposition text for a known sequence of observations")
   m.count_rate_limited(rate_limit_reason::upstream_429);
   m.count_rate_limited(rate_limit_reason::upstream_429);
 
+  m.count_refused(400);
+  m.count_refused(413);
+  m.count_refused(413);
+  m.count_refused(431);
   m.set_draining(true);
   m.count_config_reload(true);
+  m.set_token_age_source([] { return std::vector<std::pair<std::string, double>>{{"zeta", 5}, {"alpha", 1799}}; });
+  m.set_process_sampler([] {
+    process_sample p;
+    p.cpu_seconds = 1.25;
+    p.resident_bytes = 13107200;
+    p.open_fds = 12;
+    p.max_fds = 1024;
+    p.start_time_seconds = 1764633600.5;
+    return p;  // virtual_bytes unknown: its family has no sample
+  });
 
   const std::string expected =
       "# HELP pcbridge_requests_total V1 requests answered, by V1 method (- when no route matched) and HTTP status.\n"
@@ -71,29 +91,64 @@ TEST_CASE("metrics: exact exposition text for a known sequence of observations")
       "pcbridge_requests_total{method=\"CreateProject\",status=\"201\"} 1\n"
       "pcbridge_requests_total{method=\"GetProjects\",status=\"200\"} 2\n"
       "pcbridge_requests_total{method=\"GetProjects\",status=\"404\"} 1\n"
+      "# HELP pcbridge_request_duration_seconds Time from a V1 request's head to its answer, by V1 method and "
+      "status class (2xx..5xx).\n"
+      "# TYPE pcbridge_request_duration_seconds histogram\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"0.005\"} 0\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"0.01\"} 0\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"0.025\"} 0\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"0.05\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"0.1\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"0.25\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"0.5\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"1\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"2.5\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"5\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"10\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"30\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"60\"} 1\n"
+      "pcbridge_request_duration_seconds_bucket{method=\"CreateProject\",status_class=\"2xx\",le=\"+Inf\"} 1\n"
+      "pcbridge_request_duration_seconds_sum{method=\"CreateProject\",status_class=\"2xx\"} 0.03\n"
+      "pcbridge_request_duration_seconds_count{method=\"CreateProject\",status_class=\"2xx\"} 1\n"
       "# HELP pcbridge_upstream_requests_total V2 API calls, by V1 method and upstream HTTP status (error when no "
       "answer came).\n"
       "# TYPE pcbridge_upstream_requests_total counter\n"
       "pcbridge_upstream_requests_total{method=\"CreateProject\",status=\"201\"} 1\n"
       "pcbridge_upstream_requests_total{method=\"GetProjects\",status=\"error\"} 1\n"
       "pcbridge_upstream_requests_total{method=\"GetProjects\",status=\"200\"} 2\n"
-      "# HELP pcbridge_upstream_latency_seconds Time from sending a V2 API call to its answer or failure.\n"
+      "# HELP pcbridge_upstream_latency_seconds Time from sending a V2 API call to its answer or failure, by V1 "
+      "method.\n"
       "# TYPE pcbridge_upstream_latency_seconds histogram\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"0.005\"} 0\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"0.01\"} 0\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"0.025\"} 0\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"0.05\"} 0\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"0.1\"} 0\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"0.25\"} 1\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"0.5\"} 2\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"1\"} 2\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"2.5\"} 2\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"5\"} 2\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"10\"} 2\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"30\"} 3\n"
-      "pcbridge_upstream_latency_seconds_bucket{le=\"+Inf\"} 4\n"
-      "pcbridge_upstream_latency_seconds_sum 70.75\n"
-      "pcbridge_upstream_latency_seconds_count 4\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"0.005\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"0.01\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"0.025\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"0.05\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"0.1\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"0.25\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"0.5\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"1\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"2.5\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"5\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"10\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"30\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"CreateProject\",le=\"+Inf\"} 1\n"
+      "pcbridge_upstream_latency_seconds_sum{method=\"CreateProject\"} 40\n"
+      "pcbridge_upstream_latency_seconds_count{method=\"CreateProject\"} 1\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"0.005\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"0.01\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"0.025\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"0.05\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"0.1\"} 0\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"0.25\"} 1\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"0.5\"} 2\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"1\"} 2\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"2.5\"} 2\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"5\"} 2\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"10\"} 2\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"30\"} 3\n"
+      "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"+Inf\"} 3\n"
+      "pcbridge_upstream_latency_seconds_sum{method=\"GetProjects\"} 30.75\n"
+      "pcbridge_upstream_latency_seconds_count{method=\"GetProjects\"} 3\n"
       "# HELP pcbridge_queue_wait_seconds Time a request waited in its API key's rate-gate queue.\n"
       "# TYPE pcbridge_queue_wait_seconds histogram\n"
       "pcbridge_queue_wait_seconds_bucket{le=\"0.001\"} 1\n"
@@ -142,6 +197,14 @@ TEST_CASE("metrics: exact exposition text for a known sequence of observations")
       "pcbridge_rate_limited_total{reason=\"queue_full\"} 1\n"
       "pcbridge_rate_limited_total{reason=\"wait_too_long\"} 0\n"
       "pcbridge_rate_limited_total{reason=\"upstream_429\"} 2\n"
+      "# HELP pcbridge_refused_requests_total Requests answered by the HTTP layer before routing, by reason (400 "
+      "parse_error, 413 body_too_large, 431 header_too_large, 503 busy).\n"
+      "# TYPE pcbridge_refused_requests_total counter\n"
+      "pcbridge_refused_requests_total{reason=\"parse_error\"} 1\n"
+      "pcbridge_refused_requests_total{reason=\"body_too_large\"} 2\n"
+      "pcbridge_refused_requests_total{reason=\"header_too_large\"} 1\n"
+      "pcbridge_refused_requests_total{reason=\"busy\"} 0\n"
+      "pcbridge_refused_requests_total{reason=\"other\"} 0\n"
       "# HELP pcbridge_draining 1 while pcbridge drains before stopping, else 0.\n"
       "# TYPE pcbridge_draining gauge\n"
       "pcbridge_draining 1\n"
@@ -149,9 +212,30 @@ TEST_CASE("metrics: exact exposition text for a known sequence of observations")
       "# TYPE pcbridge_config_reloads_total counter\n"
       "pcbridge_config_reloads_total{result=\"ok\"} 1\n"
       "pcbridge_config_reloads_total{result=\"error\"} 0\n"
+      "# HELP pcbridge_token_age_seconds Age of the OAuth access token held for each configured client id.\n"
+      "# TYPE pcbridge_token_age_seconds gauge\n"
+      "pcbridge_token_age_seconds{client_id=\"alpha\"} 1799\n"
+      "pcbridge_token_age_seconds{client_id=\"zeta\"} 5\n"
       "# HELP pcbridge_build_info pcbridge build; the value is always 1.\n"
       "# TYPE pcbridge_build_info gauge\n"
-      "pcbridge_build_info{version=\"0.1.0\"} 1\n";
+      "pcbridge_build_info{version=\"0.1.0\"} 1\n"
+      "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+      "# TYPE process_cpu_seconds_total counter\n"
+      "process_cpu_seconds_total 1.25\n"
+      "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+      "# TYPE process_resident_memory_bytes gauge\n"
+      "process_resident_memory_bytes 13107200\n"
+      "# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
+      "# TYPE process_virtual_memory_bytes gauge\n"
+      "# HELP process_open_fds Number of open file descriptors.\n"
+      "# TYPE process_open_fds gauge\n"
+      "process_open_fds 12\n"
+      "# HELP process_max_fds Maximum number of open file descriptors.\n"
+      "# TYPE process_max_fds gauge\n"
+      "process_max_fds 1024\n"
+      "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n"
+      "# TYPE process_start_time_seconds gauge\n"
+      "process_start_time_seconds 1764633600.5\n";
   const std::string text = m.render();
   CHECK(text == expected);
   CHECK(m.render() == text);  // rendering does not change anything
@@ -174,13 +258,13 @@ TEST_CASE("metrics: raw API keys never appear, their fingerprints do") {
 TEST_CASE("metrics: a fresh registry lists fixed label sets at zero and the build info") {
   metrics m(build_identity{"0.1.0", ""});
   const std::string text = m.render();
-  CHECK(contains(text, "# TYPE pcbridge_requests_total counter\n# HELP pcbridge_upstream_requests_total"));
+  // No sample before the first request: the family's # HELP/# TYPE only.
+  CHECK(contains(text, "# TYPE pcbridge_requests_total counter\n# HELP pcbridge_request_duration_seconds"));
+  CHECK(contains(text, "# TYPE pcbridge_request_duration_seconds histogram\n# HELP pcbridge_upstream_requests_total"));
+  CHECK(contains(text, "# TYPE pcbridge_token_age_seconds gauge\n# HELP pcbridge_build_info"));
   CHECK(contains(text, "pcbridge_token_fetches_total{result=\"ok\"} 0\n"));
   CHECK(contains(text, "pcbridge_cache_requests_total{cache=\"schema\",result=\"coalesced\"} 0\n"));
   CHECK(contains(text, "pcbridge_rate_limited_total{reason=\"wait_too_long\"} 0\n"));
-  CHECK(contains(text, "pcbridge_upstream_latency_seconds_bucket{le=\"+Inf\"} 0\n"
-                       "pcbridge_upstream_latency_seconds_sum 0\n"
-                       "pcbridge_upstream_latency_seconds_count 0\n"));
   CHECK(contains(text, "pcbridge_draining 0\n"));
   CHECK(contains(text, "pcbridge_build_info{version=\"0.1.0\"} 1\n"));
   CHECK(contains(metrics(build_identity{"1.2.3-rc\"1", ""}).render(), "pcbridge_build_info{version=\"1.2.3-rc\\\"1\"} 1\n"));
@@ -191,7 +275,9 @@ TEST_CASE("metrics: a fresh registry lists fixed label sets at zero and the buil
        {"pcbridge_requests_total", "pcbridge_upstream_requests_total", "pcbridge_upstream_latency_seconds",
         "pcbridge_queue_wait_seconds", "pcbridge_token_fetches_total", "pcbridge_cache_requests_total",
         "pcbridge_value_typing_fallbacks_total", "pcbridge_upstream_operations_total", "pcbridge_queue_length",
-        "pcbridge_rate_limited_total", "pcbridge_draining", "pcbridge_config_reloads_total", "pcbridge_build_info"}) {
+        "pcbridge_rate_limited_total", "pcbridge_draining", "pcbridge_config_reloads_total", "pcbridge_build_info",
+        "pcbridge_request_duration_seconds", "pcbridge_refused_requests_total", "pcbridge_token_age_seconds",
+        "process_cpu_seconds_total", "process_open_fds", "process_start_time_seconds"}) {
     CAPTURE(family);
     CHECK(contains(text, std::string("# HELP ") + family + " "));
     CHECK(contains(text, std::string("# TYPE ") + family + " "));
@@ -220,7 +306,7 @@ TEST_CASE("metrics: histogram bounds are inclusive; NaN is ignored and negative 
   CHECK(contains(text, "pcbridge_queue_wait_seconds_bucket{le=\"0.001\"} 2\n"));
   CHECK(contains(text, "pcbridge_queue_wait_seconds_sum 0.001\n"));
   CHECK(contains(text, "pcbridge_queue_wait_seconds_count 2\n"));
-  CHECK(contains(text, "pcbridge_upstream_latency_seconds_bucket{le=\"0.005\"} 1\n"));
+  CHECK(contains(text, "pcbridge_upstream_latency_seconds_bucket{method=\"GetProjects\",le=\"0.005\"} 1\n"));
 }
 
 TEST_CASE("metrics: series are sorted by label values whatever the order of first use") {
@@ -268,4 +354,50 @@ TEST_CASE("metrics: pcbridge_build_info names the build --version prints") {
     CHECK(contains(text, "pcbridge_build_info{revision=\"" + std::string(build.revision) + "\",version=\"" +
                              std::string(build.version) + "\"} 1\n"));
   }
+}
+
+TEST_CASE("metrics: request durations by V1 method and status class") {
+  metrics m;
+  m.observe_request("GetProjects", 200, 20ms);
+  m.observe_request("GetProjects", 204, 2s);
+  m.observe_request("GetProjects", 503, 7ms);
+  m.observe_request("", 404, 1ms);
+  const std::string text = m.render();
+  CHECK(contains(text, "pcbridge_requests_total{method=\"GetProjects\",status=\"200\"} 1\n"));  // counted too
+  CHECK(contains(text, "pcbridge_request_duration_seconds_bucket{method=\"GetProjects\",status_class=\"2xx\",le=\"0.025\"} 1\n"));
+  CHECK(contains(text, "pcbridge_request_duration_seconds_bucket{method=\"GetProjects\",status_class=\"2xx\",le=\"2.5\"} 2\n"));
+  CHECK(contains(text, "pcbridge_request_duration_seconds_count{method=\"GetProjects\",status_class=\"2xx\"} 2\n"));
+  CHECK(contains(text, "pcbridge_request_duration_seconds_sum{method=\"GetProjects\",status_class=\"5xx\"} 0.007\n"));
+  CHECK(contains(text, "pcbridge_request_duration_seconds_count{method=\"-\",status_class=\"4xx\"} 1\n"));
+}
+
+TEST_CASE("metrics: the process_* families are read from /proc/self") {
+  metrics m;
+  const std::string text = m.render();
+  for (const char* family : {"process_cpu_seconds_total", "process_resident_memory_bytes", "process_open_fds",
+                             "process_start_time_seconds", "process_max_fds", "process_virtual_memory_bytes"}) {
+    CAPTURE(family);
+    CHECK(contains(text, std::string("\n") + family + " "));  // a value, not only # HELP/# TYPE
+  }
+  const process_sample before = sample_process();
+  const int extra = ::open("/dev/null", O_RDONLY);
+  REQUIRE(extra >= 0);
+  const process_sample after = sample_process();
+  ::close(extra);
+  REQUIRE(before.open_fds);
+  REQUIRE(after.open_fds);
+  CHECK(*after.open_fds == *before.open_fds + 1);  // the directory listing's own fd is not counted
+  rlimit lim{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &lim) == 0);
+  if (lim.rlim_cur != RLIM_INFINITY) CHECK(after.max_fds == static_cast<double>(lim.rlim_cur));
+  REQUIRE(after.resident_bytes);
+  CHECK(*after.resident_bytes > 1024 * 1024);
+  REQUIRE(after.virtual_bytes);
+  CHECK(*after.virtual_bytes >= *after.resident_bytes);
+  REQUIRE(after.cpu_seconds);
+  CHECK(*after.cpu_seconds >= 0);
+  REQUIRE(after.start_time_seconds);
+  const double now = static_cast<double>(std::time(nullptr));
+  CHECK(*after.start_time_seconds <= now + 1);  // this test process started before now,
+  CHECK(*after.start_time_seconds > now - 86400);  // and not a day ago (not the boot time)
 }

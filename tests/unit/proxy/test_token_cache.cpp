@@ -339,3 +339,31 @@ TEST_CASE("unproven credentials that work are cached like configured ones, witho
   for (int i = 0; i < 20; ++i) f.get_many(1, {"x", "y" + std::to_string(i)}, token_cache::trust::unproven);
   CHECK(f.get_many(1, real, token_cache::trust::unproven)[0].access_token.starts_with("alice-token-"));
 }
+
+TEST_CASE("token_age: seconds since the held token was fetched; none before the first or once it expired") {
+  fixture f;
+  CHECK_FALSE(f.cache.token_age(f.creds));
+  REQUIRE(f.get_one().ok);
+  CHECK(f.cache.token_age(f.creds) == 0s);
+  f.now += 1799s;
+  CHECK(f.cache.token_age(f.creds) == 1799s);
+  f.now += 3600s;  // past expiry
+  CHECK_FALSE(f.cache.token_age(f.creds));
+  CHECK_FALSE(f.cache.token_age({"other", "xyz"}));
+}
+
+TEST_CASE("on_failure: called with the client id and the scrubbed reason of each failed fetch") {
+  fixture f;
+  std::vector<std::pair<std::string, std::string>> failures;
+  f.cache.on_failure([&](const std::string& id, const std::string& why) { failures.emplace_back(id, why); });
+  f.endpoint.fail = true;
+  CHECK_FALSE(f.get_one().ok);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].first == "abc");
+  CHECK(failures[0].second == "token endpoint answered 400 (invalid_client)");
+  CHECK(failures[0].second.find("xyz") == std::string::npos);  // never the secret
+  f.endpoint.fail = false;
+  f.now += 60s;  // past the backoff
+  CHECK(f.get_one().ok);
+  CHECK(failures.size() == 1);  // a success is not a failure
+}
