@@ -93,6 +93,7 @@ enum class route_mode { translate, reject };
 struct log_config {
   enum class format_kind { text, json } format = format_kind::text;
   enum class level_kind { debug, info, warn, error } level = level_kind::info;
+  bool access = true;               // one line per request, whatever `level` is
 };
 
 struct config {

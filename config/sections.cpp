@@ -295,6 +295,9 @@ void read_log(const field& f, log_config& out, diagnostics& diag) {
       out.level = level_values[*index];
     }
   }
+  if (auto access = m.get("access")) {
+    if (auto b = read_bool(*access, diag)) out.access = *b;
+  }
   m.finish();
 }
 

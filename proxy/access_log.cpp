@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 
@@ -31,12 +34,7 @@ const char* level_name(config::log_config::level_kind level) {
   return "info";
 }
 
-void write_line(const std::string& text) {
-  // One fwrite per line keeps lines whole when several processes share stderr.
-  std::string out = text + "\n";
-  std::fwrite(out.data(), 1, out.size(), stderr);
-  std::fflush(stderr);
-}
+std::string or_dash(std::string_view s) { return s.empty() ? std::string("-") : std::string(s); }
 
 }  // namespace
 
@@ -86,34 +84,87 @@ std::string access_text_line(const access_record& r, std::string_view timestamp)
                      " user=" + log_field(r.user) + " status=" + std::to_string(r.status) +
                      " upstream_status=" + std::to_string(r.upstream_status) +
                      " upstream_calls=" + std::to_string(r.upstream_calls) +
-                     " duration_ms=" + std::to_string(r.duration.count());
+                     " duration_ms=" + std::to_string(r.duration.count()) + " client=" + log_field(or_dash(r.client)) +
+                     " bytes_in=" + std::to_string(r.bytes_in) + " bytes_out=" + std::to_string(r.bytes_out) +
+                     " ua=" + log_field(or_dash(r.user_agent));
   if (!r.note.empty()) text += " note=" + log_field(r.note);
   return text;
 }
 
+logger::~logger() { flush(); }
+
+void logger::reconfigure(config::log_config cfg) {
+  flush();
+  cfg_ = cfg;
+}
+
+void logger::write_locked(std::string_view text) const {
+  // write(2) directly: stdio would add its own buffer and flush per line. Short writes
+  // (a pipe that is nearly full) are resumed; other errors drop the text, as stderr would.
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd_, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+void logger::flush() const {
+  const std::lock_guard lock(mutex_);
+  write_locked(pending_);
+  pending_.clear();
+}
+
+std::size_t logger::pending_bytes() const {
+  const std::lock_guard lock(mutex_);
+  return pending_.size();
+}
+
 void logger::access(const access_record& r) const {
-  if (cfg_.level > config::log_config::level_kind::info) return;
+  if (!cfg_.access) return;
+  std::string text;
   if (cfg_.format == config::log_config::format_kind::json) {
     nlohmann::json j = {{"ts", utc_now()},         {"level", "info"},          {"event", "access"},
                         {"request_id", r.request_id}, {"method", r.http_method}, {"path", r.path},
                         {"v1_method", r.v1_method},   {"user", r.user},          {"status", r.status},
                         {"upstream_status", r.upstream_status}, {"upstream_calls", r.upstream_calls},
-                        {"duration_ms", r.duration.count()}};
+                        {"duration_ms", r.duration.count()}, {"client", or_dash(r.client)},
+                        {"bytes_in", r.bytes_in},     {"bytes_out", r.bytes_out}, {"user_agent", or_dash(r.user_agent)}};
     if (!r.note.empty()) j["note"] = r.note;
-    write_line(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    return;
+    text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } else {
+    text = access_text_line(r, utc_now());
   }
-  write_line(access_text_line(r, utc_now()));
+  text.push_back('\n');
+  bool first = false;
+  {
+    const std::lock_guard lock(mutex_);
+    first = pending_.empty();
+    pending_ += text;
+    if (pending_.size() >= flush_bytes) {
+      write_locked(pending_);
+      pending_.clear();
+      first = false;
+    }
+  }
+  if (first && schedule_flush_) schedule_flush_();
 }
 
 void logger::line(config::log_config::level_kind level, std::string_view message) const {
   if (level < cfg_.level) return;
+  std::string text;
   if (cfg_.format == config::log_config::format_kind::json) {
     nlohmann::json j = {{"ts", utc_now()}, {"level", level_name(level)}, {"message", message}};
-    write_line(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    return;
+    text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } else {
+    text = utc_now() + " " + level_name(level) + " " + log_message(message);
   }
-  write_line(utc_now() + " " + level_name(level) + " " + log_message(message));
+  text.push_back('\n');
+  // Queued access lines first, then this one, in one write: lines stay in order.
+  const std::lock_guard lock(mutex_);
+  pending_ += text;
+  write_locked(pending_);
+  pending_.clear();
 }
 
 void logger::info(std::string_view m) const { line(config::log_config::level_kind::info, m); }

@@ -3,12 +3,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "proxy/access_log.hpp"
+#include "proxy/access_log_flush.hpp"
 #include "proxy/admin_handler.hpp"
 #include "proxy/admin_status.hpp"
 #include "proxy/answer_cache.hpp"
@@ -110,6 +113,15 @@ class gateway_app {
         answers_(io_.get_executor(), [] { return token_clock::now(); }),
         signals_(io_, SIGINT, SIGTERM, SIGHUP) {
     tokens_.on_fetch([this](bool ok) { stats_.count_token_fetch(ok); });
+    stats_.set_token_age_source([this] {
+      std::map<std::string, double> ages;  // a client id shared by several entries is one series
+      for (const auto& creds : configured_credentials(*cfg_))
+        if (auto age = tokens_.token_age(creds)) ages.emplace(creds.client_id, static_cast<double>(age->count()));
+      return std::vector<std::pair<std::string, double>>(ages.begin(), ages.end());
+    });
+    tokens_.on_failure([this](const std::string& client_id, const std::string& why) {
+      log_.warn("token fetch failed for client id " + client_id + ": " + why);  // `why` is scrubbed
+    });
     if (cfg_->rate_limit.backend == config::rate_limit_config::backend_kind::redis) {
       auto redis = std::make_unique<redis_pacing_backend>(io_.get_executor(), cfg_->rate_limit.redis_url,
                                                           pacing_of(cfg_->upstream), std::chrono::milliseconds(500));
@@ -137,17 +149,38 @@ class gateway_app {
     server_options client_options = listener_options(cfg_->listen);
     // cfg_ read at each refusal (one io thread): a reload's compat error_body applies here too.
     client_options.refusal = [this](http::status status, const std::string& message) {
-      return v1_error(static_cast<int>(status), message, new_request_id(), cfg_->compat.error_body);
+      // Answered before routing (400/413/431/503): counted and logged like any request.
+      access_record rec;
+      rec.request_id = new_request_id();
+      rec.http_method = rec.path = rec.v1_method = rec.user = "-";
+      rec.status = static_cast<int>(status);
+      rec.note = "refused: " + message;
+      stats_.count_refused(rec.status);
+      log_.access(rec);
+      return v1_error(rec.status, message, rec.request_id, cfg_->compat.error_body);
     };
     client_options.check_head = [this](const request_head& head) { return pipeline_->check_head(head); };
     server_ = std::make_unique<http_server>(
         io_, client_options,
         [this](string_request& req, connection_events& events) { return pipeline_->handle(req, events); },
         pipeline_->hooks());
+    // A listener that cannot bind is named by its address; the system's reason alone, not
+    // Boost's source location ("bind: Address already in use [system:98 at ...]").
+    const auto listen_on = [](const char* what, const std::string& address, int port, auto&& start) {
+      try {
+        start();
+        return true;
+      } catch (const boost::system::system_error& e) {
+        std::fprintf(stderr, "pcbridge: cannot listen on %s:%d (%s): %s\n", address.c_str(), port, what,
+                     e.code().message().c_str());
+        return false;
+      }
+    };
     try {
       if (cfg_->listen.tls) server_->use_tls(make_server_tls(cfg_->listen.tls->cert_file, cfg_->listen.tls->key_file));
-      server_->start();
-      if (cfg_->admin) start_admin();
+      if (!listen_on("listen", cfg_->listen.address, cfg_->listen.port, [&] { server_->start(); })) return exit_failure;
+      if (cfg_->admin && !listen_on("admin", cfg_->admin->address, cfg_->admin->port, [&] { start_admin(); }))
+        return exit_failure;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "pcbridge: cannot start: %s\n", e.what());
       return 1;
@@ -166,6 +199,7 @@ class gateway_app {
     asio::co_spawn(io_, keep_tokens_fresh(), asio::detached);
     asio::co_spawn(io_, keep_usage_stored(), asio::detached);
     io_.run();
+    log_.flush();
     return exit_code_;
   }
 
@@ -328,6 +362,7 @@ class gateway_app {
   asio::io_context io_{1};
   std::shared_ptr<const config::config> cfg_;
   logger log_;
+  access_log_flusher log_flush_{io_.get_executor(), log_};  // access lines: one write per 50 ms at most
   metrics stats_;
   usage_report usage_;
   upstream_client upstream_;

@@ -61,6 +61,14 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     return res;
   }
 
+  template <class Stream>
+  static std::string remote_of(Stream& stream) {
+    beast::error_code ec;
+    const auto peer = lowest(stream).socket().remote_endpoint(ec);
+    if (ec) return "-";
+    return peer.address().to_string() + ":" + std::to_string(peer.port());
+  }
+
   awaitable<void> accept_loop() {
     auto self = shared_from_this();
     for (;;) {
@@ -151,6 +159,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       // it, i.e. after the request was authenticated and given its quota turn.
       const request_head header = head.get().base();
       connection_events events;
+      events.remote_address = remote_of(stream);
       wire::client_watch<Stream> watch(stream, events, header.version() >= 11 && !body_pending);
       wire::exchange_on<Stream> exchange(stream, buffer, std::move(head), opts_.idle_timeout, expects_continue, watch);
       watch.start();
@@ -197,6 +206,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
     string_request req = parser.release();
     connection_events events;
+    events.remote_address = remote_of(stream);
     wire::client_watch<Stream> watch(stream, events, req.version() >= 11);
     watch.start();
     handler_result result = co_await handler_(req, events);

@@ -66,6 +66,8 @@ struct connection_events {
   // whole; not a half-close) while the handler runs and does not use the connection, e.g.
   // to give up a place in a queue. See client_watch.hpp.
   std::function<void()> on_disconnect;
+  // Set by the server: the client's address ("127.0.0.1:50312"), for the access log.
+  std::string remote_address;
 };
 
 using request_handler = std::function<handler_result(string_request&)>;

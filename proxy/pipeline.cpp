@@ -174,6 +174,7 @@ awaitable<handler_result> pipeline::handle(string_request& req, connection_event
   const gateway g = g_;  // this request's snapshot: a reload does not change it midway
   const in_flight_guard counted(in_flight_);
   access_record rec = start_record(req);
+  rec.client = std::move(events.remote_address);
   request_state st{req, rec};
   st.error_body = g.cfg->compat.error_body;
   events.on_disconnect = [cancel = st.cancel] { cancel->cancel(); };
@@ -182,6 +183,7 @@ awaitable<handler_result> pipeline::handle(string_request& req, connection_event
   // Every answer carries it (mapping.md §7); the steps set upstream's where there was one.
   if (answer.find(amzn_request_id_header) == answer.end()) answer.set(amzn_request_id_header, rec.request_id);
   answer.version(req.version());
+  rec.bytes_out = answer.body().size();
   finish_record(g, st, answer.result_int(), started);
   co_return handler_result{std::move(answer)};
 }

@@ -74,6 +74,9 @@ step_result match_route(const gateway& g, request_state& st, bool admin) {
   st.params = std::move(matched->params);
   const std::string name(tr::method_name(st.route->id));
   st.rec.v1_method = name;
+  if (g.log->debug_enabled())
+    g.log->debug("rid=" + st.rec.request_id + " route " + st.rec.http_method + " " + st.rec.path + " -> " + name +
+                 " -> " + st.v2_target + (admin ? " (admin)" : ""));
   if (!st.route->unavailable.empty()) return refuse(st, "unavailable", 501, std::string(st.route->unavailable));
   if (auto mode = g.cfg->routes.find(name); mode != g.cfg->routes.end() && mode->second == config::route_mode::reject)
     return refuse(st, "rejected", 501,
@@ -121,15 +124,18 @@ access_record start_record(const string_request& req) {
   rec.path = std::string(target.substr(0, target.find('?')));
   rec.v1_method = "-";
   rec.user = "-";
+  rec.user_agent = header_value(req, "User-Agent");
+  rec.bytes_in = req.body().size();
   return rec;
 }
 
 void finish_record(const gateway& g, request_state& st, int status, std::chrono::steady_clock::time_point started) {
   access_record& rec = st.rec;
   rec.status = status;
-  rec.duration = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto took = std::chrono::steady_clock::now() - started;
+  rec.duration = std::chrono::duration_cast<std::chrono::milliseconds>(took);
   g.log->access(rec);
-  g.stats->count_request(rec.v1_method, rec.status);
+  g.stats->observe_request(rec.v1_method, rec.status, took);
   g.stats->count_value_typing_fallbacks(st.typing_fallbacks);
   g.usage->record(rec.user, rec.v1_method, rec.status, std::chrono::system_clock::now());
 }

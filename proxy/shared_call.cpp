@@ -46,6 +46,11 @@ awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const
     case cache_outcome::miss:
     case cache_outcome::bypass: g.stats->count_cache(cache, cache_result::miss); break;
   }
+  if (ttl.count() > 0 && g.log->debug_enabled()) {
+    static constexpr const char* names[] = {"hit", "miss", "coalesced", "bypass"};  // cache_outcome order
+    g.log->debug("rid=" + st.rec.request_id + " cache " + (cache == cache_name::schema ? "schema " : "metadata ") +
+                 names[static_cast<int>(shared.outcome)] + " " + call.v2_target);
+  }
   co_return shared_outcome{std::move(shared.result), std::move(refused)};
 }
 

@@ -218,6 +218,7 @@ awaitable<void> pipeline::stream(const request_head& head, stream_exchange& exch
   const in_flight_guard counted(in_flight_);
   string_request req = header_only(head);
   access_record rec = start_record(req);
+  rec.client = events.remote_address;  // bytes_in/bytes_out stay 0: streamed bodies are not counted yet
   request_state st{req, rec};
   st.error_body = g.cfg->compat.error_body;
   events.on_disconnect = [cancel = st.cancel] { cancel->cancel(); };

@@ -88,6 +88,10 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
     admission_result turn = co_await g.gate->admit(st.api_key, keep_place, st.cancel);
     st.queue_wait += turn.waited;
     g.stats->observe_queue_wait(turn.waited);
+    if (g.log->debug_enabled())
+      g.log->debug("rid=" + st.rec.request_id + " queue wait " +
+                   std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(turn.waited).count()) +
+                   " ms (api key " + api_key_fingerprint(st.api_key) + ")");
     if (turn.outcome != admission::admitted) {
       if (turn.outcome == admission::queue_full) g.stats->count_rate_limited(rate_limit_reason::queue_full);
       if (turn.outcome == admission::wait_too_long) g.stats->count_rate_limited(rate_limit_reason::wait_too_long);
@@ -110,6 +114,13 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
     g.stats->observe_upstream(st.rec.v1_method,
                               res.failure == upstream_failure::none ? res.response.result_int() : metrics::no_answer,
                               std::chrono::steady_clock::now() - sent_at);
+    if (g.log->debug_enabled())
+      g.log->debug("rid=" + st.rec.request_id + " upstream " + std::string(http::to_string(call.method)) + " " +
+                   call.v2_target + " -> " +
+                   (res.failure == upstream_failure::none ? std::to_string(res.response.result_int())
+                                                          : "no answer (" + res.detail + ")") +
+                   " (retries so far " + std::to_string(retries) + ", token refreshes " + std::to_string(refreshes) +
+                   ", 429 waits " + std::to_string(waits_429) + ")");
 
     if (res.failure != upstream_failure::none) {
       const bool not_sent = res.failure == upstream_failure::connect;

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <stdexcept>
 #include <thread>
@@ -122,7 +123,23 @@ reply stack::sim_post(const std::string& target, const std::string& json_body) c
   return send(sim_port_, "POST", target, {{"Content-Type", "application/json"}}, json_body);
 }
 
-std::string stack::proxy_output() const { return read_file(dir_ + "/proxy.log"); }
+std::string stack::proxy_output() const {
+  // Access lines are buffered and written on a 50 ms timer (proxy/access_log_flush.hpp): an
+  // answer arrives before its line. Read until the file has not grown for 150 ms (3 s at most).
+  using clock = std::chrono::steady_clock;
+  std::string text = read_file(dir_ + "/proxy.log");
+  const auto give_up = clock::now() + std::chrono::seconds(3);
+  auto unchanged_since = clock::now();
+  while (clock::now() - unchanged_since < std::chrono::milliseconds(150) && clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::string again = read_file(dir_ + "/proxy.log");
+    if (again != text) {
+      text = std::move(again);
+      unchanged_since = clock::now();
+    }
+  }
+  return text;
+}
 
 reply stack::admin_get(const std::string& path) const { return send(admin_port_, "GET", path); }
 

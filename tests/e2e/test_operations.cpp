@@ -263,7 +263,20 @@ TEST_CASE("ops: /metrics counts a known sequence exactly and never shows a secre
             "pcbridge_upstream_requests_total{method=\"GetForms\",status=\"200\"} 1",
             "pcbridge_upstream_requests_total{method=\"GetProjects\",status=\"200\"} 2",
         });
-  CHECK(metric(m, "pcbridge_upstream_latency_seconds_count") == "3");
+  // Upstream latency by V1 method; request durations by V1 method and status class.
+  CHECK(metric(m, "pcbridge_upstream_latency_seconds_count{method=\"GetForms\"}") == "1");
+  CHECK(metric(m, "pcbridge_upstream_latency_seconds_count{method=\"GetProjects\"}") == "2");
+  CHECK(metric(m, "pcbridge_request_duration_seconds_count{method=\"-\",status_class=\"4xx\"}") == "1");
+  CHECK(metric(m, "pcbridge_request_duration_seconds_count{method=\"GetForms\",status_class=\"2xx\"}") == "2");
+  CHECK(metric(m, "pcbridge_request_duration_seconds_count{method=\"GetProjects\",status_class=\"2xx\"}") == "2");
+  CHECK(metric(m, "pcbridge_request_duration_seconds_count{method=\"GetProjects\",status_class=\"4xx\"}") == "1");
+  CHECK(metric(m, "pcbridge_request_duration_seconds_bucket{method=\"GetProjects\",status_class=\"2xx\",le=\"+Inf\"}") ==
+        "2");
+  // A token is held for the one configured client id; process_* families are served.
+  const std::string token_age = metric(m, "pcbridge_token_age_seconds{client_id=\"" + sim_client_id + "\"}");
+  CHECK_MESSAGE(std::regex_match(token_age, std::regex("[0-9]|[1-5][0-9]")), token_age);  // fetched at start, seconds ago
+  CHECK(metric(m, "process_open_fds") != "(absent)");
+  CHECK(metric(m, "process_start_time_seconds") != "(absent)");
   CHECK(metric(m, "pcbridge_cache_requests_total{cache=\"metadata\",result=\"hit\"}") == "1");
   CHECK(metric(m, "pcbridge_cache_requests_total{cache=\"metadata\",result=\"coalesced\"}") == "0");
   CHECK(metric(m, "pcbridge_token_fetches_total{result=\"ok\"}") == "1");
