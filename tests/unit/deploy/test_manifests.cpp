@@ -721,20 +721,43 @@ TEST_CASE("systemd unit: check, reload, drain, credentials, hardening") {
   REQUIRE(stop);
   CHECK(timespan_ms(*stop) > drain_timeout_ms(cfg));
 
-  // Each *_file of the config is a credential of this unit, loaded from a root-only directory.
+  // Each *_file of the config is a credential of this unit, loaded from a root-only directory:
+  // ID:FILE gives credential ID; ID:DIRECTORY gives ID_<name> for every file in it (systemd.exec),
+  // which is how the shipped unit serves any number of clients, with or without TLS.
   std::map<std::string, std::string> creds;
   for (const auto& lc : unit.all(svc, "LoadCredential")) {
     auto colon = lc.find(':');
     REQUIRE(colon != std::string::npos);
-    creds[lc.substr(0, colon)] = lc.substr(colon + 1);
-    CHECK(under(lc.substr(colon + 1), "/etc/pcbridge/secrets"));
+    const std::string path = lc.substr(colon + 1);
+    creds[lc.substr(0, colon)] = path;
+    CHECK((path == "/etc/pcbridge/secrets" || under(path, "/etc/pcbridge/secrets")));  // the directory or a file in it
   }
+  const auto loaded = [&](const std::string& name) {
+    if (creds.count(name)) return true;
+    for (const auto& [id, path] : creds)
+      if (path == "/etc/pcbridge/secrets" && starts_with(name, id + "_") && name.size() > id.size() + 1) return true;
+    return false;
+  };
+  std::size_t secret_files = 0;
   for (const auto& f : check_no_inline_secrets(cfg, "deploy/config/systemd.yaml")) {
     INFO(f.key_path << " = " << f.path);
     CHECK(dirname(f.path) == "/run/credentials/pcbridge.service");
-    CHECK(creds.count(basename(f.path)) == 1);
+    CHECK(loaded(basename(f.path)));
+    ++secret_files;
   }
-  CHECK(creds.count("client-secret") == 1);
+  CHECK(secret_files >= 7);  // two clients' three secrets and the admin token
+  // Plain HTTP on loopback needs no TLS credential; the unit names none.
+  CHECK(cfg["listen"]["address"].as<std::string>() == "127.0.0.1");
+  CHECK_FALSE(cfg["listen"]["tls"]);
+  for (const auto& [id, path] : creds) CHECK(path.find("tls") == std::string::npos);
+  // Several clients, each with its own credential files; the admin token is a credential too.
+  REQUIRE(cfg["clients"].size() >= 2);
+  REQUIRE(get(cfg, {"admin", "token_file"}));
+  CHECK(loaded(basename(cfg["admin"]["token_file"].as<std::string>())));
+  // The usage report's state file lives in the unit's StateDirectory (writable, kept across restarts).
+  is("StateDirectory", "pcbridge");
+  REQUIRE(get(cfg, {"usage", "state_file"}));
+  CHECK(dirname(cfg["usage"]["state_file"].as<std::string>()) == "/var/lib/pcbridge");
 
   // Hardening.
   for (const char* key : {"NoNewPrivileges", "ProtectHome", "PrivateTmp", "PrivateDevices", "ProtectKernelTunables",
