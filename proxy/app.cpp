@@ -148,11 +148,12 @@ class gateway_app {
   int run() {
     server_options client_options = listener_options(cfg_->listen);
     // cfg_ read at each refusal (one io thread): a reload's compat error_body applies here too.
-    client_options.refusal = [this](http::status status, const std::string& message) {
+    client_options.refusal = [this](http::status status, const std::string& message, const std::string& client) {
       // Answered before routing (400/413/431/503): counted and logged like any request.
       access_record rec;
       rec.request_id = new_request_id();
       rec.http_method = rec.path = rec.v1_method = rec.user = "-";
+      rec.client = client;
       rec.status = static_cast<int>(status);
       rec.note = "refused: " + message;
       stats_.count_refused(rec.status);

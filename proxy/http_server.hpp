@@ -29,7 +29,9 @@ using response_head = http::response_header<>;
 // Builds the answer for a request the server refuses before any handler runs (400
 // malformed, 413 body too large, 431 header too large, 503 no room to buffer the body);
 // the proxy answers these in V1 error shape.
-using refusal_builder = std::function<string_response(http::status, const std::string& message)>;
+// `client` is the peer address ("127.0.0.1:50312", "-" when unknown), for the access log.
+using refusal_builder =
+    std::function<string_response(http::status, const std::string& message, const std::string& client)>;
 
 // Looks at a request head before its body is read (route, credentials): an answer refuses
 // the request there, so the body of a client that may not send one is never buffered and

@@ -90,6 +90,7 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
   if (auto answer = authenticate_client(g, st)) co_return std::move(*answer);
   if (st.who.admin)  // admins write non-draft data: same route, another V2 path
     if (auto answer = match_route(g, st, true)) co_return std::move(*answer);
+  log_route(g, st);
 
   // 5. The request body is checked and translated before anything goes upstream.
   const bool xml_body = st.route->request_body == tr::body_kind::xml &&

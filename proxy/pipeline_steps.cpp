@@ -74,15 +74,18 @@ step_result match_route(const gateway& g, request_state& st, bool admin) {
   st.params = std::move(matched->params);
   const std::string name(tr::method_name(st.route->id));
   st.rec.v1_method = name;
-  if (g.log->debug_enabled())
-    g.log->debug("rid=" + st.rec.request_id + " route " + st.rec.http_method + " " + st.rec.path + " -> " + name +
-                 " -> " + st.v2_target + (admin ? " (admin)" : ""));
   if (!st.route->unavailable.empty()) return refuse(st, "unavailable", 501, std::string(st.route->unavailable));
   if (auto mode = g.cfg->routes.find(name); mode != g.cfg->routes.end() && mode->second == config::route_mode::reject)
     return refuse(st, "rejected", 501,
                   "V1 method " + name + " is switched off on this gateway (routes." + name +
                       ".mode: reject); call the V2 API instead");
   return std::nullopt;
+}
+
+void log_route(const gateway& g, const request_state& st) {
+  if (!g.log->debug_enabled()) return;
+  g.log->debug("rid=" + st.rec.request_id + " route " + st.rec.http_method + " " + st.rec.path + " -> " +
+               st.rec.v1_method + " -> " + st.v2_target + (st.who.admin ? " (admin)" : ""));
 }
 
 // 3-4. Basic credentials against the configured clients, then the API key to use.

@@ -28,6 +28,9 @@ step_result refuse(request_state& st, std::string note, int status, const std::s
 
 // Route match (404/405/400 before anything else), availability, cutover mode.
 step_result match_route(const gateway& g, request_state& st, bool admin);
+// debug: the routing decision, once per request (run() and run_stream() call it after the
+// route steps; check_head() matches the route too, so match_route itself does not log).
+void log_route(const gateway& g, const request_state& st);
 // Basic credentials against the configured clients, then the API key to use.
 step_result authenticate_client(const gateway& g, request_state& st);
 // A token for the client (cached; one fetch in flight; never an expired one).

@@ -86,6 +86,7 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
   if (auto answer = authenticate_client(g, st)) co_return stream_outcome{std::move(answer)};
   if (st.who.admin)
     if (auto answer = match_route(g, st, true)) co_return stream_outcome{std::move(answer)};
+  log_route(g, st);
   if (auto answer = co_await obtain_token(g, st)) co_return stream_outcome{std::move(answer)};
 
   const bool upload = st.route->request_body == tr::body_kind::binary;

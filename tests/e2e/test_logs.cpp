@@ -144,8 +144,9 @@ TEST_CASE("logs: 400 parse, 413 and 431 answers are logged and counted in pcbrid
   CHECK(raw_status(port, "NOT HTTP AT ALL\r\n\r\n") == 400);
   CHECK(raw_status(port, "GET " + v1 + "/Projects HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(4096, 'a') +
                              "\r\n\r\n") == 431);
-  CHECK(raw_status(port, "POST " + v1 + "/Projects/ByNumber HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n") ==
-        413);
+  // Authenticated (the head check answers 401 first otherwise), then refused for its size.
+  CHECK(raw_status(port, "POST " + v1 + "/Projects/ByNumber HTTP/1.1\r\nHost: x\r\nAuthorization: Basic " +
+                             "bGVnYWN5LXVzZXI6czNjcmV0LWxlZ2FjeS1wYXNz\r\nContent-Length: 5000\r\n\r\n") == 413);
   const std::string metrics = s.admin_get("/metrics").body;
   CHECK(contains(metrics, "pcbridge_refused_requests_total{reason=\"parse_error\"} 1\n"));
   CHECK(contains(metrics, "pcbridge_refused_requests_total{reason=\"header_too_large\"} 1\n"));
@@ -155,6 +156,9 @@ TEST_CASE("logs: 400 parse, 413 and 431 answers are logged and counted in pcbrid
   CHECK(contains(log, " status=431 upstream_status=0"));
   CHECK(contains(log, " status=413 upstream_status=0"));
   CHECK(contains(log, "note=\"refused: request header larger than 2048 bytes\""));
+  CHECK(count_of(log, " status=4") == 3);  // one access line each, nothing else
+  CHECK(count_of(log, "v1_method=- user=- status=4") == 3);
+  CHECK(count_of(log, " upstream_calls=0 duration_ms=0 client=127.0.0.1:") == 3);
 }
 
 TEST_CASE("logs: a failed token fetch is logged with its reason, never the secret") {
