@@ -24,6 +24,11 @@ std::string_view failure_name(upstream_failure f) {
 void status_feed::upstream_attempt(const request_state& st, const upstream_result& res,
                                    std::chrono::system_clock::time_point now) {
   quota.count_operation(st.api_key, now);
+  upstream_error_seen(st, res, now);
+}
+
+void status_feed::upstream_error_seen(const request_state& st, const upstream_result& res,
+                                      std::chrono::system_clock::time_point now) {
   const bool answered = res.failure == upstream_failure::none;
   if (answered && res.response.result_int() / 100 == 2) return;
   upstream_error e;

@@ -18,8 +18,11 @@ struct status_feed {
   quota_history quota;
   upstream_error_ring errors;
 
-  // One upstream attempt of `st` finished with `res` at `now`.
+  // One upstream attempt of `st` finished with `res` at `now`: an operation, and an error unless 2xx.
   void upstream_attempt(const request_state& st, const upstream_result& res, std::chrono::system_clock::time_point now);
+  // The error part alone, for callers that count the operation when it starts (streaming.cpp).
+  void upstream_error_seen(const request_state& st, const upstream_result& res,
+                           std::chrono::system_clock::time_point now);
 };
 
 }  // namespace pcbridge::proxy

@@ -11,6 +11,7 @@
 #include "proxy/pipeline.hpp"
 #include "proxy/pipeline_steps.hpp"
 #include "proxy/request_state.hpp"
+#include "proxy/status_feed.hpp"
 #include "proxy/upstream_call.hpp"
 #include "proxy/v1_answers.hpp"
 #include "translators/route_table.hpp"
@@ -99,6 +100,7 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
     g.stats->observe_queue_wait(turn.waited);
     if (turn.outcome != admission::admitted) co_return stream_outcome{quota_refusal(st, turn)};
     g.stats->count_upstream_operation(st.api_key);
+    if (g.feed) g.feed->quota.count_operation(st.api_key, std::chrono::system_clock::now());
     ++st.rec.upstream_calls;
 
     const auto sent_at = std::chrono::steady_clock::now();
@@ -114,6 +116,7 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
       r.may_have_been_sent = body_sent;
       r.detail = s.detail;
       g.stats->observe_upstream(st.rec.v1_method, metrics::no_answer, std::chrono::steady_clock::now() - sent_at);
+      if (g.feed) g.feed->upstream_error_seen(st, r, std::chrono::system_clock::now());
       return stream_outcome{failure_answer(st, r, cfg.upstream.timeout_ms)};
     };
 
@@ -155,6 +158,7 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
       }
       if (status / 100 != 2) {
         st.rec.note = "upstream_error";
+        if (g.feed) g.feed->upstream_error_seen(st, answer, std::chrono::system_clock::now());
         v1_response error = upstream_error_answer(st, answer);
         if (upload && (status == 401 || status == 429))
           error = v1_error(status, "upstream did not accept the upload (" + std::to_string(status) +

@@ -75,6 +75,8 @@ TEST_CASE("dashboard: /admin/status after a known sequence of requests") {
                                           sim_api_key + " " + sim_client_secret + " " + password + R"(\"}"})")
               .status == 200);
   REQUIRE(s.v1("GET", v1 + "/Forms").status == 500);
+  // An attachment download is streamed (streaming.cpp), not buffered: its upstream 404 is seen too.
+  REQUIRE(s.v1("GET", v1 + "/Projects/" + draft_project + "/Attachments/NOSUCHATTACH").status == 404);
 
   const reply r = s.admin_get("/admin/status");
   REQUIRE(r.status == 200);
@@ -87,12 +89,13 @@ TEST_CASE("dashboard: /admin/status after a known sequence of requests") {
   CHECK(method_row(status, "CreateMfaSessionToken")["mode"] == "unavailable");
   CHECK(method_row(status, "GetInquiryThreads")["state"] == "unused");
 
-  // One key (every default client uses the simulator's), by fingerprint: 3 GetProjects + 1 GetForms.
+  // One key (every default client uses the simulator's), by fingerprint: 3 GetProjects, 1 GetForms
+  // and the attachment download.
   REQUIRE(status["quota"]["keys"].size() == 1);
   const auto& key = status["quota"]["keys"][0];
   CHECK(key["api_key"].get<std::string>().size() == 12);
   CHECK(key["clients"] == nlohmann::json::array({admin_user, user}));
-  CHECK(key["operations_last_hour"] == 4);
+  CHECK(key["operations_last_hour"] == 5);
   CHECK(key["queue_length"] == 0);
 
   REQUIRE(status["tokens"].size() == 3);
@@ -101,8 +104,12 @@ TEST_CASE("dashboard: /admin/status after a known sequence of requests") {
   CHECK(status["tokens"][0]["expires_in_s"].get<int>() > 3500);
   CHECK(status["tokens"][0]["last_error"] == "");
 
-  REQUIRE(status["upstream_errors"]["recent"].size() == 1);
-  const auto& e = status["upstream_errors"]["recent"][0];
+  REQUIRE(status["upstream_errors"]["recent"].size() == 2);
+  const auto& download = status["upstream_errors"]["recent"][0];  // newest first
+  CHECK(download["status"] == 404);
+  CHECK(download["method"] == "GetActiveAttachment");
+  CHECK(download["user"] == user);
+  const auto& e = status["upstream_errors"]["recent"][1];
   CHECK(e["status"] == 500);
   CHECK(e["method"] == "GetForms");
   CHECK(e["user"] == user);
