@@ -102,6 +102,8 @@ ordered tokens_json(const status_inputs& in) {
     const token_health h = in.token_of ? in.token_of(c) : token_health{};
     ordered t = {{"user", c.user}, {"client_id", c.client_id}};
     t["state"] = h.valid ? "valid" : (h.last_error.empty() ? "missing" : "failing");
+    if (h.age) t["age_s"] = h.age->count();
+    else t["age_s"] = nullptr;
     if (h.expires_in) t["expires_in_s"] = h.expires_in->count();
     else t["expires_in_s"] = nullptr;
     t["last_error"] = h.last_error;
@@ -147,7 +149,8 @@ std::function<std::string()> status_source(const std::shared_ptr<const config::c
         std::chrono::system_clock::now(), *config, view, feed.quota, feed.errors,
         [&tokens](const config::client_config& c) {
           const token_credentials creds{c.client_id, c.client_secret};
-          return token_health{tokens.holds_valid_token(creds), tokens.token_expires_in(creds), tokens.last_error(creds)};
+          return token_health{tokens.holds_valid_token(creds), tokens.token_age(creds), tokens.token_expires_in(creds),
+                              tokens.last_error(creds)};
         }});
   };
 }

@@ -5,7 +5,7 @@
 //              "last_seen":"...Z"|null,"days_since_last_call":0|null,"state":"in_use|quiet|unused"}],
 //  "quota":{"scope":"this instance","operations_per_hour":3600,"max_queue":1000,
 //           "keys":[{"api_key":"<fingerprint>","clients":["alice"],"operations_last_hour":4,"queue_length":0}]},
-//  "tokens":[{"user":"alice","client_id":"id","state":"valid|missing|failing","expires_in_s":3599|null,
+//  "tokens":[{"user":"alice","client_id":"id","state":"valid|missing|failing","age_s":1|null,"expires_in_s":3599|null,
 //             "last_error":""}],
 //  "upstream_errors":{"total":1,"capacity":20,
 //                     "recent":[{"time":"...Z","status":500|null,"method":"GetProjects","user":"alice","message":"..."}]}}
@@ -35,6 +35,7 @@ inline constexpr int default_quiet_after_days = 30;
 
 struct token_health {
   bool valid = false;
+  std::optional<std::chrono::seconds> age;         // since the held token was fetched
   std::optional<std::chrono::seconds> expires_in;
   std::string last_error;  // scrubbed (token_cache::last_error)
 };

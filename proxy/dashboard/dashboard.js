@@ -164,11 +164,11 @@ function render_quota(status) {
 }
 
 function render_tokens(status) {
+  const minutes = (s) => (s === null || s === undefined ? "–" : Math.floor(s / 60) + " min");
   const rows = status.tokens.map((t) =>
-    row([[t.user], [t.client_id], [t.state, "state-" + t.state],
-         [t.expires_in_s === null ? "–" : Math.round(t.expires_in_s / 60) + " min", "num"],
-         [t.last_error || "none"]], { user: t.user }));
-  fill("tokens", rows, 5, "no configured clients");
+    row([[t.user], [t.client_id], [t.state, "state-" + t.state], [minutes(t.age_s), "num"],
+         [minutes(t.expires_in_s), "num"], [t.last_error || "none"]], { user: t.user }));
+  fill("tokens", rows, 6, "no configured clients");
 }
 
 function render_errors(status) {
@@ -198,6 +198,7 @@ function show_refusal(err) {
 }
 
 let timer = null;
+let loads = 0;  // successful refreshes, on <body data-loads> (the browser test counts them)
 
 async function load() {
   clearTimeout(timer);
@@ -215,6 +216,7 @@ async function load() {
     $("refused").hidden = true;
     $("content").hidden = false;
     document.body.dataset.state = "loaded";
+    document.body.dataset.loads = String(++loads);
   } catch (err) {
     if (err instanceof refusal) {
       show_refusal(err);

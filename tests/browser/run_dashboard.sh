@@ -122,20 +122,21 @@ chrome() {  # chrome <args...>: headless Chromium with a throwaway profile, boun
   env -u http_proxy -u HTTP_PROXY -u https_proxy -u HTTPS_PROXY HOME="$dir" \
     timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run --no-default-browser-check \
     --disable-extensions --disable-background-networking --disable-sync --user-data-dir="$dir/profile" \
-    --virtual-time-budget=8000 "$@" 2>>"$dir/chromium.log"
+    "$@" 2>>"$dir/chromium.log"
 }
 
 page="http://127.0.0.1:${admin_port}/"
-chrome --dump-dom "${page}#token=${token}" >"$dir/dom.html"
+# 25 s of virtual time: the page loads, then refreshes itself at 10 s and 20 s.
+chrome --virtual-time-budget=25000 --dump-dom "${page}#token=${token}" >"$dir/dom.html"
 cp "$dir/dom.html" "$artifacts/dashboard.dom.html"
 rm -f "$artifacts/dashboard.png"
-chrome --screenshot="$artifacts/dashboard.png" --window-size=1280,1000 --hide-scrollbars "${page}#token=${token}" >/dev/null
-chrome --dump-dom "$page" >"$dir/dom-no-token.html"
+chrome --virtual-time-budget=8000 --screenshot="$artifacts/dashboard.png" --window-size=1280,1000 --hide-scrollbars "${page}#token=${token}" >/dev/null
+chrome --virtual-time-budget=8000 --dump-dom "$page" >"$dir/dom-no-token.html"
 
 has() { grep -qF -- "$1" "$dir/dom.html"; }
 lacks() { ! grep -qF -- "$1" "$dir/dom.html"; }
 
-check "the page loaded its data" has '<body data-state="loaded">'
+check "the page loaded its data and refreshed itself twice (every 10 s)" has '<body data-state="loaded" data-loads="3">'
 # Methods still in use: exact rows (method, route mode, calls, clients).
 check "GetProjects in use: translate, 4 calls, 2 clients" \
   has '<tr data-method="GetProjects"><td>GetProjects</td><td class="mode-translate">translate</td><td class="num">4</td><td class="num">2</td>'
@@ -158,7 +159,8 @@ check "matrix: the calls answered before sign-in" has '<tr data-user="-"><td>- (
 check "matrix: 30-day sparkline of legacy-user x GetProjects" has '<title>3 calls in the last 30 days</title>'
 check "matrix: the 45-day-old calls are outside the sparkline" has '<title>0 calls in the last 30 days</title>'
 # Token health: the revoked client fails, never the token itself.
-check "tokens: legacy-user valid" has '<tr data-user="legacy-user"><td>legacy-user</td><td>demo-client</td><td class="state-valid">valid</td>'
+check "tokens: legacy-user valid, fetched under a minute ago, 59 minutes left" \
+  has '<tr data-user="legacy-user"><td>legacy-user</td><td>demo-client</td><td class="state-valid">valid</td><td class="num">0 min</td><td class="num">59 min</td><td>none</td></tr>'
 check "tokens: stale-sync failing" has '<tr data-user="stale-sync"><td>stale-sync</td><td>revoked-client</td><td class="state-failing">failing</td>'
 # Quota per API key: fingerprints only.
 # GetPrograms once upstream (the second is the metadata cache's), GetProjects 3 times.

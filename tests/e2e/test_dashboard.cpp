@@ -102,6 +102,8 @@ TEST_CASE("dashboard: /admin/status after a known sequence of requests") {
   CHECK(status["tokens"][0]["user"] == user);
   CHECK(status["tokens"][0]["state"] == "valid");
   CHECK(status["tokens"][0]["expires_in_s"].get<int>() > 3500);
+  CHECK(status["tokens"][0]["age_s"].get<int>() >= 0);
+  CHECK(status["tokens"][0]["age_s"].get<int>() < 100);
   CHECK(status["tokens"][0]["last_error"] == "");
 
   REQUIRE(status["upstream_errors"]["recent"].size() == 2);

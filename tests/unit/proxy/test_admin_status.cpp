@@ -63,8 +63,8 @@ struct status_fixture {
 
   json render() const {
     status_inputs in{t0, cfg, usage, quota, errors, [](const pcbridge::config::client_config& c) {
-                       if (c.user == "alice") return token_health{true, seconds(3000), ""};
-                       return token_health{false, std::nullopt, "token endpoint answered 401 invalid_client"};
+                       if (c.user == "alice") return token_health{true, seconds(600), seconds(3000), ""};
+                       return token_health{false, std::nullopt, std::nullopt, "token endpoint answered 401 invalid_client"};
                      }};
     return json::parse(render_status_json(in));
   }
@@ -149,8 +149,8 @@ TEST_CASE("admin status: quota per key by fingerprint, configured keys listed ev
 TEST_CASE("admin status: token health per configured client, never the token") {
   const json doc = status_fixture().render();
   CHECK(doc["tokens"] == json::parse(R"([
-    {"user":"alice","client_id":"cid-a","state":"valid","expires_in_s":3000,"last_error":""},
-    {"user":"bob","client_id":"cid-b","state":"failing","expires_in_s":null,
+    {"user":"alice","client_id":"cid-a","state":"valid","age_s":600,"expires_in_s":3000,"last_error":""},
+    {"user":"bob","client_id":"cid-b","state":"failing","age_s":null,"expires_in_s":null,
      "last_error":"token endpoint answered 401 invalid_client"}])"));
   status_fixture f;
   status_inputs none{t0, f.cfg, f.usage, f.quota, f.errors, {}};
