@@ -4,8 +4,9 @@
 # 45 days ago) on free loopback ports, sends a known sequence of V1 requests (one answered by an
 # upstream 500 that echoes the caller's API key, client secret and password), then loads the
 # admin listener's page in headless Chromium (Debian `chromium`): --dump-dom for the assertions,
-# --screenshot for the artifact. The token reaches the page as "#token=..." (a fragment: never
-# sent to the server; the page moves it to sessionStorage and out of the URL at once).
+# --screenshot (1280x1300, the whole page) for the artifact. The token reaches the page as
+# "#token=..." (a fragment: never sent to the server; the page moves it to sessionStorage and out
+# of the URL at once).
 #   run_dashboard.sh <pcbridge> <pcbridge-sim> <artifacts-dir>
 # Exit code: 0 when every check passed; 1 otherwise (the failed checks are printed).
 set -uo pipefail
@@ -62,12 +63,15 @@ program=PRG0M4A7B2CD
 sim_pid=$!
 sim_port=$(wait_port "$dir/sim.port" "$sim_pid") || { echo "FAIL: the simulator did not start"; exit 1; }
 
-# A client that stopped calling 45 days ago: its method is "gone quiet".
+# A client that stopped calling 45 days ago: its method is "gone quiet". And a user name that is
+# markup (names come from clients): the page must show it as text, never run it.
 old_day=$(date -u -d '45 days ago' +%Y-%m-%d)
 cat >"$dir/usage.json" <<JSON
 {"retention_days":90,"clients":[{"user":"old-portal","methods":[{"method":"GetInquiryThreads","count":7,"errors":0,
 "errors_4xx":0,"errors_5xx":0,"first_seen":"${old_day}T08:00:00Z","last_seen":"${old_day}T09:30:00Z",
-"daily":{"${old_day}":7}}]}]}
+"daily":{"${old_day}":7}}]},
+{"user":"<img src=x onerror=\\"document.title='pwned'\\">","methods":[{"method":"GetForms","count":1,"errors":0,
+"errors_4xx":0,"errors_5xx":0,"first_seen":"${old_day}T08:00:00Z","last_seen":"${old_day}T08:00:00Z","daily":{}}]}]}
 JSON
 
 cat >"$dir/pcbridge.yaml" <<YAML
@@ -130,7 +134,7 @@ page="http://127.0.0.1:${admin_port}/"
 chrome --virtual-time-budget=25000 --dump-dom "${page}#token=${token}" >"$dir/dom.html"
 cp "$dir/dom.html" "$artifacts/dashboard.dom.html"
 rm -f "$artifacts/dashboard.png"
-chrome --virtual-time-budget=8000 --screenshot="$artifacts/dashboard.png" --window-size=1280,1000 --hide-scrollbars "${page}#token=${token}" >/dev/null
+chrome --virtual-time-budget=8000 --screenshot="$artifacts/dashboard.png" --window-size=1280,1300 --hide-scrollbars "${page}#token=${token}" >/dev/null
 chrome --virtual-time-budget=8000 --dump-dom "$page" >"$dir/dom-no-token.html"
 
 has() { grep -qF -- "$1" "$dir/dom.html"; }
@@ -179,6 +183,10 @@ for secret in field-key-7 field-secret-9 f1eld-pass-x demo-secret demo-key "$tok
 done
 check "without the token the page asks for it" grep -qF '<body data-state="needs-token">' "$dir/dom-no-token.html"
 check "without the token no client name is shown" bash -c "! grep -qF 'legacy-user' '$dir/dom-no-token.html'"
+markup_cell="<td>&lt;img src=x onerror=\"document.title='pwned'\"&gt;</td>"
+check "a user name that is markup is shown as text" has "$markup_cell"
+check "... and never becomes an element" lacks '<img'
+check "... nor runs" has '<title>pcbridge migration dashboard</title>'
 check "the screenshot was written" test -s "$artifacts/dashboard.png"
 
 # A sanitized build (scripts/test.sh stage 2) reports into the servers' output, at exit too.
