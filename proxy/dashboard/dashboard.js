@@ -25,7 +25,7 @@ function take_token_from_fragment() {
   const m = /^#token=(.+)$/.exec(location.hash);
   if (!m) return;
   sessionStorage.setItem(token_key, decodeURIComponent(m[1]));
-  history.replaceState(null, "", location.pathname);
+  history.replaceState(null, "", location.pathname + location.search);
 }
 
 class refusal extends Error {
@@ -101,18 +101,26 @@ function row(cells, data) {
   return tr;
 }
 
+// "/?quiet_days=60" moves the in use / quiet boundary (default: /admin/status's quiet_after_days).
+function quiet_days(status) {
+  const asked = Number.parseInt(new URLSearchParams(location.search).get("quiet_days") || "", 10);
+  return Number.isInteger(asked) && asked > 0 ? asked : status.quiet_after_days;
+}
+
 function render_methods(status) {
   const mode = (m) => [m.mode, "mode-" + m.mode];
-  const in_use = status.methods.filter((m) => m.state === "in_use").map((m) =>
+  const days = quiet_days(status);
+  const state = (m) => (m.last_seen === null ? "unused" : m.days_since_last_call >= days ? "quiet" : "in_use");
+  const in_use = status.methods.filter((m) => state(m) === "in_use").map((m) =>
     row([[m.method], mode(m), [m.calls, "num"], [m.clients, "num"], [short_time(m.last_seen)]], { method: m.method }));
-  const quiet = status.methods.filter((m) => m.state === "quiet").map((m) =>
+  const quiet = status.methods.filter((m) => state(m) === "quiet").map((m) =>
     row([[m.method], mode(m), [m.calls, "num"], [m.clients, "num"], [short_time(m.last_seen)],
          [m.days_since_last_call, "num"]], { method: m.method }));
   fill("methods-in-use", in_use, 5, "no method was called recently");
   fill("methods-quiet", quiet, 6, "no method has gone quiet");
-  const unused = status.methods.filter((m) => m.state === "unused").map((m) => m.method + " (" + m.mode + ")");
+  const unused = status.methods.filter((m) => state(m) === "unused").map((m) => m.method + " (" + m.mode + ")");
   $("methods-unused").textContent = unused.length ? unused.join(", ") : "every method was called";
-  document.querySelectorAll(".quiet-days").forEach((e) => { e.textContent = String(status.quiet_after_days); });
+  document.querySelectorAll(".quiet-days").forEach((e) => { e.textContent = String(days); });
 }
 
 function render_matrix(usage, status) {

@@ -136,6 +136,7 @@ cp "$dir/dom.html" "$artifacts/dashboard.dom.html"
 rm -f "$artifacts/dashboard.png"
 chrome --virtual-time-budget=8000 --screenshot="$artifacts/dashboard.png" --window-size=1280,1300 --hide-scrollbars "${page}#token=${token}" >/dev/null
 chrome --virtual-time-budget=8000 --dump-dom "$page" >"$dir/dom-no-token.html"
+chrome --virtual-time-budget=8000 --dump-dom "${page}?quiet_days=60#token=${token}" >"$dir/dom-60-days.html"
 
 has() { grep -qF -- "$1" "$dir/dom.html"; }
 lacks() { ! grep -qF -- "$1" "$dir/dom.html"; }
@@ -187,6 +188,9 @@ markup_cell="<td>&lt;img src=x onerror=\"document.title='pwned'\"&gt;</td>"
 check "a user name that is markup is shown as text" has "$markup_cell"
 check "... and never becomes an element" lacks '<img'
 check "... nor runs" has '<title>pcbridge migration dashboard</title>'
+check "with ?quiet_days=60 the 45-day-old method is still in use" \
+  grep -qF '<tr data-method="GetInquiryThreads"><td>GetInquiryThreads</td><td class="mode-translate">translate</td><td class="num">7</td><td class="num">1</td><td>'"${old_day}"' 09:30</td></tr>' "$dir/dom-60-days.html"
+check "... and nothing has gone quiet" grep -qF 'no method has gone quiet' "$dir/dom-60-days.html"
 check "the screenshot was written" test -s "$artifacts/dashboard.png"
 
 # A sanitized build (scripts/test.sh stage 2) reports into the servers' output, at exit too.
