@@ -94,6 +94,9 @@ struct log_config {
   enum class format_kind { text, json } format = format_kind::text;
   enum class level_kind { debug, info, warn, error } level = level_kind::info;
   bool access = true;               // one line per request, whatever `level` is
+  // Access lines are buffered and written at most this long after the first of a batch
+  // (1..10000; a reload applies it to the next batch).
+  int flush_interval_ms = 50;
 };
 
 struct config {

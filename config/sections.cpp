@@ -298,6 +298,7 @@ void read_log(const field& f, log_config& out, diagnostics& diag) {
   if (auto access = m.get("access")) {
     if (auto b = read_bool(*access, diag)) out.access = *b;
   }
+  set_integer(m, "flush_interval_ms", 1, 10000, out.flush_interval_ms, diag);
   m.finish();
 }
 

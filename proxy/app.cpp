@@ -363,7 +363,7 @@ class gateway_app {
   asio::io_context io_{1};
   std::shared_ptr<const config::config> cfg_;
   logger log_;
-  access_log_flusher log_flush_{io_.get_executor(), log_};  // access lines: one write per 50 ms at most
+  access_log_flusher log_flush_{io_.get_executor(), log_};  // access lines in batches
   metrics stats_;
   usage_report usage_;
   upstream_client upstream_;

@@ -43,7 +43,7 @@ TEST_CASE("logs: access lines carry client, bytes and user agent, stay on at lev
   o.admin = true;
   o.extra_config = "log: { level: warn }\n";  // warn drops info lines, not access lines
   stack s(o);
-  constexpr int n = 25;
+  constexpr int n = 5;  // the quota's burst (60/min beyond it)
   for (int i = 0; i < n; ++i)
     REQUIRE(s.v1("GET", v1 + "/Projects", {}, {{"User-Agent", "LegacyClient/4.0 (.NET CLR)"}}).status == 200);
   s.signal(SIGTERM);
@@ -123,6 +123,23 @@ TEST_CASE("logs: the JSON access line carries client, bytes and user agent") {
     CHECK(j["user_agent"] == "LegacyClient/4.0");
   }
   CHECK(found == 1);
+}
+
+TEST_CASE("logs: buffered access lines are not written per request, and SIGTERM writes every one") {
+  stack_options o;
+  // A 10 s batch: every line is still queued when SIGTERM comes; level warn: no info line
+  // (which would write the queue out first) before the drain ends.
+  o.extra_config = "log: { level: warn, flush_interval_ms: 10000 }\n";
+  stack s(o);
+  constexpr int n = 5;  // within the quota's burst: answered at once, well inside the 10 s
+  for (int i = 0; i < n; ++i) REQUIRE(s.v1("GET", v1 + "/Projects").status == 200);
+  CHECK(count_of(s.proxy_output(), " access rid=") == 0);  // queued, no write per request
+  s.signal(SIGTERM);
+  REQUIRE(s.wait_exit(10s) == 0);
+  const std::string log = s.proxy_output();
+  CHECK(count_of(log, " access rid=") == n);
+  CHECK(count_of(log, " status=200 upstream_status=200 ") == n);
+  CHECK(log.back() == '\n');  // whole lines
 }
 
 TEST_CASE("logs: log.access false silences access lines only") {

@@ -35,3 +35,18 @@ TEST_CASE("log: a bad access value is reported with its line") {
   CHECK_FALSE(r.value);
   CHECK(errors_of(r).find("t.yaml:7: log.access:") != std::string::npos);
 }
+
+TEST_CASE("log: flush_interval_ms defaults to 50 and is bounded to 1..10000") {
+  const load_result defaults = load_config_text(base);
+  REQUIRE_MESSAGE(defaults.value, errors_of(defaults));
+  CHECK(defaults.value->log.flush_interval_ms == 50);
+  const load_result set = load_config_text(base + "log: { flush_interval_ms: 10000 }\n");
+  REQUIRE_MESSAGE(set.value, errors_of(set));
+  CHECK(set.value->log.flush_interval_ms == 10000);
+  for (const char* bad : {"0", "10001", "-5", "soon"}) {
+    CAPTURE(bad);
+    const load_result r = load_config_text(base + "log:\n  flush_interval_ms: " + bad + "\n");
+    CHECK_FALSE(r.value);
+    CHECK(errors_of(r).find("t.yaml:7: log.flush_interval_ms:") != std::string::npos);
+  }
+}

@@ -204,10 +204,12 @@ TEST_CASE("access log: the owner is asked once per batch to schedule a flush") {
 
 TEST_CASE("access log flusher: a batch goes out when its timer fires; what is left, when the flusher goes") {
   file_sink sink;
-  logger log(settings(true, level::info), sink.fd);
+  auto cfg = settings(true, level::info);
+  cfg.flush_interval_ms = 5;
+  logger log(cfg, sink.fd);
   boost::asio::io_context io;
   {
-    access_log_flusher flusher(io.get_executor(), log, std::chrono::milliseconds(5));
+    access_log_flusher flusher(io.get_executor(), log);
     log.access(record_for("a"));
     log.access(record_for("b"));
     io.poll();  // the timer has not fired yet: nothing written
