@@ -11,11 +11,11 @@ cd "$(dirname "$0")/.."
 proxy_port="${PCBRIDGE_PORT:-8080}"
 admin_port="${ADMIN_PORT:-9901}"
 sim_port="${SIM_PORT:-9090}"
-build_dir="${DEMO_BUILD_DIR:-build}"
+build_dir="${DEMO_BUILD_DIR:-build-release}"   # the Release build scripts/package-test.sh packages
 
 if [ "${DEMO_SKIP_BUILD:-0}" != 1 ]; then
   deploy/install-deps.sh
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" >/dev/null
   cmake --build "$build_dir" -j"$(nproc)" --target pcbridge pcbridge-sim
 fi
 
