@@ -1,5 +1,7 @@
 #include "proxy/quota_history.hpp"
 
+#include <tuple>
+
 #include "proxy/metrics.hpp"
 
 namespace pcbridge::proxy {
@@ -8,6 +10,11 @@ namespace {
 
 std::int64_t minute_of(quota_history::time_point t) {
   return std::chrono::floor<std::chrono::minutes>(t.time_since_epoch()).count();
+}
+
+// The bucket of a minute number (negative before 1970: still a valid index).
+std::size_t bucket(std::int64_t minute) {
+  return static_cast<std::size_t>(((minute % quota_history::minutes) + quota_history::minutes) % quota_history::minutes);
 }
 
 std::uint64_t sum(const std::array<std::uint32_t, quota_history::minutes>& a) {
@@ -23,7 +30,7 @@ void quota_history::advance(slot& s, std::int64_t minute) {
   if (minute - s.last_minute >= minutes) {
     s.per_minute.fill(0);
   } else {
-    for (std::int64_t m = s.last_minute + 1; m <= minute; ++m) s.per_minute[static_cast<std::size_t>(m % minutes)] = 0;
+    for (std::int64_t m = s.last_minute + 1; m <= minute; ++m) s.per_minute[bucket(m)] = 0;
   }
   s.last_minute = minute;
 }
@@ -42,8 +49,9 @@ quota_history::slot& quota_history::slot_for(std::string_view api_key, std::int6
   if (it == keys_.end()) {
     if (keys_.size() >= max_keys_) drop_idle(minute);
     if (keys_.size() >= max_keys_) fp = std::string(overflow_key);
-    it = keys_.try_emplace(std::move(fp)).first;
-    if (it->second.last_minute == 0) it->second.last_minute = minute;
+    bool added = false;
+    std::tie(it, added) = keys_.try_emplace(std::move(fp));
+    if (added) it->second.last_minute = minute;  // a fresh slot: all buckets empty as of now
   }
   advance(it->second, minute);
   return it->second;
@@ -52,7 +60,7 @@ quota_history::slot& quota_history::slot_for(std::string_view api_key, std::int6
 void quota_history::count_operation(std::string_view api_key, time_point now) {
   const auto minute = minute_of(now);
   slot& s = slot_for(api_key, minute);
-  ++s.per_minute[static_cast<std::size_t>(s.last_minute % minutes)];
+  ++s.per_minute[bucket(s.last_minute)];
 }
 
 void quota_history::set_queue_length(std::string_view api_key, std::size_t length, time_point now) {

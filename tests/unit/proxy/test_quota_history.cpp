@@ -52,3 +52,12 @@ TEST_CASE("quota history: queue lengths, and idle keys dropped when the limit is
   CHECK(v.at("(other)").operations_last_hour == 2);
   CHECK(q.tracked_keys() == 3);  // max_keys, plus "(other)"
 }
+
+TEST_CASE("quota history: a clock before 1970 or stepping back stays within the buckets") {
+  quota_history q;
+  const quota_history::time_point before_epoch{seconds{-3600}};
+  q.count_operation("key-a", before_epoch);
+  q.count_operation("key-a", before_epoch - minutes(5));  // stepped back: counted in the newest bucket
+  CHECK(q.view(before_epoch).at(api_key_fingerprint("key-a")).operations_last_hour == 2);
+  CHECK(q.view(before_epoch + minutes(60)).empty());
+}
