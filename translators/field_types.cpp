@@ -70,12 +70,12 @@ std::optional<nlohmann::json> parse_answer(std::string_view text, std::string_vi
 }  // namespace
 
 std::optional<value_type> field_type_map::find(std::string_view id) const {
-  const auto it = by_id.find(std::string(id));
+  const auto it = by_id.find(id);
   if (it == by_id.end()) return std::nullopt;
   return it->second;
 }
 
-bool field_type_map::is_multi_instance(std::string_view id) const { return multi_instance.contains(std::string(id)); }
+bool field_type_map::is_multi_instance(std::string_view id) const { return multi_instance.contains(id); }
 
 outcome<field_type_map> field_types_from_schema(std::string_view v2_schema_json) {
   failure error;

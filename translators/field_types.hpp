@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "translators/outcome.hpp"
+#include "translators/string_hash.hpp"
 
 namespace pcbridge::translators {
 
@@ -19,8 +20,8 @@ enum class value_type { text, date, boolean };
 // Data-field types of one form (or of all forms of a program, merged). Keys are the
 // DataFieldId and, when set, the CustomId of each field.
 struct field_type_map {
-  std::unordered_map<std::string, value_type> by_id;
-  std::unordered_set<std::string> multi_instance;  // ids (public and custom) of multi-instance fields
+  string_map<value_type> by_id;
+  string_set multi_instance;  // ids (public and custom) of multi-instance fields
   std::optional<value_type> find(std::string_view id) const;
   bool is_multi_instance(std::string_view id) const;
 };

@@ -1,15 +1,12 @@
 // SetProjectData: V1 DataField elements -> V2 DataFields, grouping multi-instance fields and
 // merging a partial instance write with the current data (mapping.md §5).
 #include <algorithm>
-#include <map>
-#include <set>
-#include <unordered_map>
-#include <nlohmann/json.hpp>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
-#include "translators/json_reader.hpp"
-#include "translators/json_whole.hpp"
+#include "translators/current_data.hpp"
+#include "translators/string_hash.hpp"
 #include "translators/v1_xml_jobs.hpp"
 #include "translators/value_format.hpp"
 
@@ -112,60 +109,6 @@ struct field_group {
   std::vector<std::string> whole;          // the list to send
 };
 
-// The current data fields of a V2 data answer, indexed once by DataFieldId and CustomId (the
-// first field wins), so patching many groups stays linear in the answer's size; 502 when the
-// answer is not a data answer.
-struct current_fields {
-  const nlohmann::json* list = nullptr;  // Project.DataFields, or null when there are none
-  std::unordered_map<std::string, std::size_t> by_id;
-};
-
-outcome<current_fields> index_current_fields(method_id m, const nlohmann::json& current) {
-  current_fields index;
-  if (!current.is_object()) return bad_answer(m, "(root)", "is not an object");
-  const auto project = current.find("Project");
-  if (project == current.end() || project->is_null()) return index;
-  if (!project->is_object()) return bad_answer(m, "Project", "is not an object");
-  const auto fields = project->find("DataFields");
-  if (fields == project->end() || fields->is_null()) return index;
-  if (!fields->is_array()) return bad_answer(m, "Project.DataFields", "is not an array");
-  index.list = &*fields;
-  for (std::size_t i = 0; i < fields->size(); ++i) {
-    const auto& f = (*fields)[i];
-    if (!f.is_object()) continue;
-    for (const char* member : {"DataFieldId", "CustomId"}) {
-      const auto it = f.find(member);
-      if (it != f.end() && it->is_string()) index.by_id.try_emplace(it->get<std::string>(), i);
-    }
-  }
-  return index;
-}
-
-// The current Values of `id` (empty when the answer has no such field).
-outcome<std::vector<std::string>> current_values(method_id m, const current_fields& current, const std::string& id) {
-  std::vector<std::string> list;
-  const auto at = current.by_id.find(id);
-  if (at == current.by_id.end()) return list;
-  const std::size_t i = at->second;
-  const auto& f = (*current.list)[i];
-  const auto values = f.find("Values");
-  if (values != f.end() && values->is_array()) {
-    for (std::size_t j = 0; j < values->size(); ++j) {
-      const auto& v = (*values)[j];
-      if (v.is_string()) list.push_back(v.get<std::string>());
-      else if (v.is_null()) list.emplace_back();
-      else if (v.is_number() || v.is_boolean()) list.push_back(v.dump());
-      else {
-        return bad_answer(m, "Project.DataFields[" + std::to_string(i) + "].Values[" + std::to_string(j) + "]",
-                          "is not a string");
-      }
-    }
-  } else if (const auto value = f.find("Value"); value != f.end() && value->is_string()) {
-    list.push_back(value->get<std::string>());
-  }
-  return list;
-}
-
 }  // namespace
 
 outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::optional<std::string_view> current,
@@ -174,30 +117,38 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
   if (!project) return bad_request(m, "request has no Project element");
   translated result;
   failure error;
+  const pugi::xml_node data_fields = child_named(project, "DataFields");
   std::vector<field_group> groups;
-  std::map<std::string, std::size_t, std::less<>> multi_by_id;
-  std::set<std::string, std::less<>> single_ids;  // looked up per field: a set, not a list scan
+  std::size_t elements = 0;
+  for (pugi::xml_node df = first_element(data_fields); df; df = next_element(df)) ++elements;
+  groups.reserve(elements);  // no regrowth copying groups while they are built
+  // id -> its group: the multi-instance group of that id, or the first single-value one (the
+  // same single id may be sent twice; an id both with and without an index is a 400).
+  string_map<std::size_t> group_of;
+  group_of.reserve(elements);
   int position = 0;
-  for (pugi::xml_node df = first_element(child_named(project, "DataFields")); df; df = next_element(df)) {
+  static constexpr std::string_view names[] = {"DataFieldId", "Value", "Instance", "InstanceId"};
+  std::optional<std::string> fields[std::size(names)];
+  for (pugi::xml_node df = first_element(data_fields); df; df = next_element(df)) {
     if (local_name(df.name()) != "DataField") continue;
     ++position;
-    std::optional<std::string> id = field_of(df, "DataFieldId");
+    fields_of(df, names, fields);
+    std::optional<std::string>& id = fields[0];
     if (!id || trim(*id).empty()) return bad_request(m, "DataField #" + std::to_string(position) + " has no DataFieldId");
-    id = std::string(trim(*id));
-    std::optional<std::string> value = field_of(df, "Value");
-    std::optional<std::string> index_text = field_of(df, "Instance");
-    if (!index_text) index_text = field_of(df, "InstanceId");
+    if (const std::string_view t = trim(*id); t.size() != id->size()) id = std::string(t);
+    std::optional<std::string>& value = fields[1];
+    std::optional<std::string>& index_text = fields[2] ? fields[2] : fields[3];
     if (!value && ctx.profile().data_field_without_value == missing_value::skip) continue;
     if (value && !convert_value(m, *id, *value, ctx, result.typing_fallbacks, error)) return error;
     // A field the schema marks multi-instance, sent without an index, is instance 0 (mapping.md §5).
     if (!index_text && ctx.types && ctx.types->is_multi_instance(*id)) index_text = "0";
 
+    const auto [known, added] = group_of.try_emplace(*id, groups.size());
     if (!index_text) {
-      if (multi_by_id.contains(*id)) {
+      if (!added && groups[known->second].multi) {
         return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
       }
-      single_ids.insert(*id);
-      groups.push_back(field_group{*id, false, std::move(value), {}, {}});
+      groups.push_back(field_group{std::move(*id), false, std::move(value), {}, {}});
       continue;
     }
     const std::optional<long> index = parse_index(*index_text);
@@ -205,12 +156,11 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       return bad_request(m, "DataField " + *id + ": instance index \"" + *index_text +
                                 "\" is not an integer from 0 to " + std::to_string(max_instance_index));
     }
-    if (single_ids.contains(*id)) {
+    if (!added && !groups[known->second].multi) {
       return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
     }
-    auto [it, added] = multi_by_id.try_emplace(*id, groups.size());
-    if (added) groups.push_back(field_group{*id, true, std::nullopt, {}, {}});
-    groups[it->second].instances.push_back(instance_value{*index, value.value_or(std::string())});
+    if (added) groups.push_back(field_group{std::move(*id), true, std::nullopt, {}, {}});
+    groups[known->second].instances.push_back(instance_value{*index, value.value_or(std::string())});
   }
 
   // Any write with instance indexes patches the current list: V1 addressed instances one by
@@ -234,20 +184,14 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       result.needs_current_data = true;
       return result;
     }
-    json::reader check(*current);
-    if (!check.skip_value(0) || !check.finish()) {
-      return bad_answer(m, "(root)", std::string("invalid JSON: ") + check.problem() + " at offset " +
-                                         std::to_string(check.offset()));
-    }
-    const nlohmann::json doc = json::parse_whole(*current);
-    if (doc.is_discarded()) return bad_answer(m, "(root)", "invalid JSON");
-    auto fields = index_current_fields(m, doc);
-    if (!fields) return fields.error();
+    std::unordered_set<std::string_view> wanted;
+    for (const auto& g : groups)
+      if (g.multi) wanted.insert(g.id);
+    auto read = read_current_values(m, *current, wanted);
+    if (!read) return read.error();
     for (auto& g : groups) {
       if (!g.multi) continue;
-      auto base = current_values(m, *fields, g.id);
-      if (!base) return base.error();
-      g.whole = std::move(*base);
+      if (auto it = read->find(g.id); it != read->end()) g.whole = std::move(it->second);
       // An instance the client did not send is written back as read: never a mask.
       for (std::size_t i = 0, next = 0; i < g.whole.size(); ++i) {
         while (next < g.instances.size() && static_cast<std::size_t>(g.instances[next].index) < i) ++next;

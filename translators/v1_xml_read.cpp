@@ -83,6 +83,27 @@ std::optional<std::string> field_of(pugi::xml_node n, std::string_view name) {
   return std::nullopt;
 }
 
+void fields_of(pugi::xml_node n, std::span<const std::string_view> names, std::span<std::optional<std::string>> out) {
+  for (auto& o : out) o.reset();
+  std::size_t missing = names.size();
+  for (pugi::xml_attribute a = n.first_attribute(); a && missing > 0; a = a.next_attribute()) {
+    const std::string_view an = a.name();
+    if (is_namespace_declaration(an)) continue;
+    const std::string_view local = local_name(an);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (!out[i] && local == names[i]) {  // the first attribute of a name wins, as in field_of
+        out[i].emplace(a.value());
+        --missing;
+        break;
+      }
+    }
+  }
+  if (missing == 0 || !first_element(n)) return;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (!out[i])
+      if (pugi::xml_node c = child_named(n, names[i])) out[i] = text_content(c);
+}
+
 namespace {
 
 // XML 1.0 Char production: what a character reference may name.

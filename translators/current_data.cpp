@@ -1,0 +1,182 @@
+#include "translators/current_data.hpp"
+
+#include <optional>
+
+#include "translators/json_reader.hpp"
+#include "translators/v1_xml_read.hpp"
+
+namespace pcbridge::translators::v1_xml {
+
+namespace {
+
+using json::kind;
+
+// One pass over the answer. A shape problem (Project not an object, ...) is kept, not
+// returned at once: the whole text is still read, so invalid JSON is reported as such
+// wherever it is, as a DOM parse would. Duplicate "Project" or "DataFields" members: the
+// first counts (RFC 8259 §4 leaves duplicates to the reader; V2 sends none).
+class current_pass {
+ public:
+  current_pass(method_id m, std::string_view text, const std::unordered_set<std::string_view>& wanted)
+      : m_(m), r_(text), wanted_(wanted) {}
+
+  outcome<current_values_by_id> run() {
+    if (r_.peek() == kind::object) {
+      r_.begin_container();
+      bool seen = false;
+      while (r_.next_key(key_, storage_)) {
+        if (key_ == "Project" && !seen) {
+          seen = true;
+          if (!read_project()) break;
+        } else if (!r_.skip_value(1)) {
+          break;
+        }
+      }
+    } else if (r_.skip_value(0)) {
+      note(bad_answer(m_, "(root)", "is not an object"));
+    }
+    if (!r_.finish()) {
+      return bad_answer(m_, "(root)", std::string("invalid JSON: ") + r_.problem() + " at offset " +
+                                          std::to_string(r_.offset()));
+    }
+    if (shape_) return *shape_;
+    return std::move(found_);
+  }
+
+ private:
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+  void note(failure f) {
+    if (!shape_) shape_ = std::move(f);
+  }
+
+  bool read_project() {
+    const kind k = r_.peek();
+    if (k == kind::null) return r_.read_null();
+    if (k != kind::object) {
+      if (!r_.skip_value(1)) return false;
+      note(bad_answer(m_, "Project", "is not an object"));
+      return true;
+    }
+    r_.begin_container();
+    bool seen = false;
+    while (r_.next_key(key_, storage_)) {
+      if (key_ == "DataFields" && !seen) {
+        seen = true;
+        if (!read_fields()) return false;
+      } else if (!r_.skip_value(2)) {
+        return false;
+      }
+    }
+    return !r_.failed();
+  }
+
+  bool read_fields() {
+    const kind k = r_.peek();
+    if (k == kind::null) return r_.read_null();
+    if (k != kind::array) {
+      if (!r_.skip_value(2)) return false;
+      note(bad_answer(m_, "Project.DataFields", "is not an array"));
+      return true;
+    }
+    r_.begin_container();
+    for (std::size_t i = 0; r_.next_item(); ++i)
+      if (!read_field(i)) return false;
+    return !r_.failed();
+  }
+
+  // A string member's value, copied (the view may point into storage_); nullopt for any other kind.
+  bool read_optional_string(std::optional<std::string>& out, int depth) {
+    if (r_.peek() != kind::string) {
+      out.reset();
+      return r_.skip_value(depth);
+    }
+    std::string_view s;
+    if (!r_.read_string(s, storage_)) return false;
+    out.emplace(s);
+    return true;
+  }
+
+  bool read_field(std::size_t i) {
+    if (r_.peek() != kind::object) return r_.skip_value(3);  // not a field: nothing to find in it
+    r_.begin_container();
+    std::optional<std::string> id, custom_id, value;
+    std::vector<std::string> values;
+    bool has_values = false;
+    std::size_t bad_item = none;  // first Values item that is no string, null, number or boolean
+    while (r_.next_key(key_, storage_)) {
+      bool ok = true;
+      if (key_ == "DataFieldId") ok = read_optional_string(id, 4);
+      else if (key_ == "CustomId") ok = read_optional_string(custom_id, 4);
+      else if (key_ == "Value") ok = read_optional_string(value, 4);
+      else if (key_ == "Values") ok = read_values(values, has_values, bad_item);
+      else ok = r_.skip_value(4);
+      if (!ok) return false;
+    }
+    if (r_.failed()) return false;
+    for (const std::optional<std::string>* name : {&id, &custom_id}) {
+      if (!*name || !wanted_.contains(**name) || found_.contains(**name)) continue;
+      if (has_values && bad_item != none) {
+        note(bad_answer(m_, "Project.DataFields[" + std::to_string(i) + "].Values[" + std::to_string(bad_item) + "]",
+                        "is not a string"));
+        continue;
+      }
+      std::vector<std::string>& list = found_[**name];
+      if (has_values) list = values;
+      else if (value) list.push_back(*value);
+    }
+    return true;
+  }
+
+  bool read_values(std::vector<std::string>& values, bool& has_values, std::size_t& bad_item) {
+    values.clear();
+    bad_item = none;
+    has_values = r_.peek() == kind::array;
+    if (!has_values) return r_.skip_value(4);
+    r_.begin_container();
+    for (std::size_t j = 0; r_.next_item(); ++j) {
+      std::string_view s;
+      bool b = false;
+      switch (r_.peek()) {
+        case kind::string:
+          if (!r_.read_string(s, storage_)) return false;
+          values.emplace_back(s);
+          break;
+        case kind::null:
+          if (!r_.read_null()) return false;
+          values.emplace_back();
+          break;
+        case kind::number:
+          if (!r_.read_number(s)) return false;
+          values.emplace_back(s);
+          break;
+        case kind::boolean:
+          if (!r_.read_boolean(b)) return false;
+          values.emplace_back(b ? "true" : "false");
+          break;
+        default:
+          if (!r_.skip_value(5)) return false;
+          if (bad_item == none) bad_item = j;
+          values.emplace_back();
+      }
+    }
+    return !r_.failed();
+  }
+
+  method_id m_;
+  json::reader r_;
+  const std::unordered_set<std::string_view>& wanted_;
+  current_values_by_id found_;
+  std::optional<failure> shape_;
+  std::string_view key_;
+  std::string storage_;
+};
+
+}  // namespace
+
+outcome<current_values_by_id> read_current_values(method_id m, std::string_view v2_json,
+                                                  const std::unordered_set<std::string_view>& wanted) {
+  return current_pass(m, v2_json, wanted).run();
+}
+
+}  // namespace pcbridge::translators::v1_xml

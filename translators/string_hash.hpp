@@ -1,0 +1,21 @@
+#pragma once
+// Hash and equality that let unordered containers keyed by std::string be searched with a
+// std::string_view (C++20 heterogeneous lookup), so a lookup builds no temporary string.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace pcbridge::translators {
+
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+template <class V>
+using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
+using string_set = std::unordered_set<std::string, string_hash, std::equal_to<>>;
+
+}  // namespace pcbridge::translators
