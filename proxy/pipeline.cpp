@@ -95,15 +95,19 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
   // 5. The request body is checked and translated before anything goes upstream.
   const bool xml_body = st.route->request_body == tr::body_kind::xml &&
                         !(st.req.body().empty() && st.route->id == tr::method_id::Generic);
+  std::optional<tr::v1_request> parsed;  // the XML, parsed once for every translation below
   std::optional<tr::translated> request;
   if (xml_body) {
     // Translated without field types first, so bad XML costs no token or schema fetch; done
     // again below only if the form's schema gives types.
     tr::translate_context untyped;
     untyped.compat = &cfg.compat;  // request-side compat keys (ByNumber's JSON name, ...) apply here too
-    auto check = tr::v1_request_to_v2(st.route->id, st.req.body(), untyped);
+    auto read = tr::read_v1_request(st.route->id, st.req.body(), untyped);
+    if (!read) co_return *refuse(st, "bad_request_body", read.error().status, read.error().message);
+    auto check = tr::v1_request_to_v2(*read, untyped);
     if (!check) co_return *refuse(st, "bad_request_body", check.error().status, check.error().message);
     request = std::move(*check);
+    parsed.emplace(std::move(*read));
   }
 
   if (auto answer = co_await obtain_token(g, st)) co_return std::move(*answer);
@@ -117,7 +121,7 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
   std::vector<std::pair<std::string, std::string>> body_headers;
   if (request) {
     if (types) {
-      auto typed = tr::v1_request_to_v2(st.route->id, st.req.body(), ctx);
+      auto typed = tr::v1_request_to_v2(*parsed, ctx);
       if (!typed) co_return *refuse(st, "bad_request_body", typed.error().status, typed.error().message);
       request = std::move(*typed);
     }
@@ -133,8 +137,7 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
       if (current.result.failure != upstream_failure::none)
         co_return failure_answer(st, current.result, cfg.upstream.timeout_ms);
       if (current.result.response.result_int() / 100 != 2) co_return upstream_error_answer(st, current.result);
-      auto patched =
-          tr::v1_request_to_v2_with_current(st.route->id, st.req.body(), current.result.response.body(), ctx);
+      auto patched = tr::v1_request_to_v2_with_current(*parsed, current.result.response.body(), ctx);
       if (!patched) co_return *refuse(st, "bad_request_body", patched.error().status, patched.error().message);
       body = std::move(patched->body);
     }

@@ -23,4 +23,13 @@ outcome<translated> v1_request_to_v2_with_current(method_id method, std::string_
   return v1_xml_to_json(method, v1_xml, current_v2_json, ctx);
 }
 
+outcome<translated> v1_request_to_v2(const v1_request& request, const translate_context& ctx) {
+  return v1_xml_to_json(request, std::nullopt, ctx);
+}
+
+outcome<translated> v1_request_to_v2_with_current(const v1_request& request, std::string_view current_v2_json,
+                                                  const translate_context& ctx) {
+  return v1_xml_to_json(request, current_v2_json, ctx);
+}
+
 }  // namespace pcbridge::translators

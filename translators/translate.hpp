@@ -3,6 +3,7 @@
 // clock. A failure is 400 for bad V1 input and 502 for a V2 answer that cannot be
 // translated (the message names the method and the field); never a partial document.
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +58,29 @@ outcome<translated> v1_request_to_v2(method_id method, std::string_view v1_xml,
 // request names into `current_v2_json` (the current data answer) and send whole lists.
 outcome<translated> v1_request_to_v2_with_current(method_id method, std::string_view v1_xml,
                                                   std::string_view current_v2_json,
+                                                  const translate_context& ctx);
+
+// A V1 request body read once: parsed and checked (malformed XML, limits, namespace, UTF-8)
+// as v1_request_to_v2 does first, then translated as often as the proxy needs (untyped
+// before any token or schema fetch, typed once the schema is known, with the current data
+// for a partial instance write) without parsing the XML again. Move-only; owns its copy.
+class v1_request {
+ public:
+  struct state;
+  explicit v1_request(std::unique_ptr<state> s);
+  v1_request(v1_request&&) noexcept;
+  v1_request& operator=(v1_request&&) noexcept;
+  ~v1_request();
+  const state& get() const { return *state_; }
+
+ private:
+  std::unique_ptr<state> state_;
+};
+
+outcome<v1_request> read_v1_request(method_id method, std::string_view v1_xml, const translate_context& ctx);
+// The same translations as above, from a body read by read_v1_request.
+outcome<translated> v1_request_to_v2(const v1_request& request, const translate_context& ctx);
+outcome<translated> v1_request_to_v2_with_current(const v1_request& request, std::string_view current_v2_json,
                                                   const translate_context& ctx);
 
 // pcbridge's V1 error body in the profile's form (mapping.md §7, compat error_body):

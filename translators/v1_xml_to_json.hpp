@@ -2,6 +2,7 @@
 // V1 XML request bodies -> V2 JSON request bodies (mapping.md §5), behind v1_request_to_v2 and
 // v1_request_to_v2_with_current. Requests are small: they are parsed with pugixml.
 #include <optional>
+#include <pugixml.hpp>
 #include <string_view>
 
 #include "translators/method.hpp"
@@ -20,5 +21,17 @@ inline constexpr std::string_view v1_namespace_without_slash = "http://service.p
 outcome<translated> v1_xml_to_json(method_id method, std::string_view v1_xml,
                                    std::optional<std::string_view> current_v2_json,
                                    const translate_context& ctx);
+// The same, for a body read by read_v1_request.
+outcome<translated> v1_xml_to_json(const v1_request& request, std::optional<std::string_view> current_v2_json,
+                                   const translate_context& ctx);
+
+// What read_v1_request keeps: the parsed document, or, for bodies there is nothing to parse
+// (none, binary, empty), the translation itself.
+struct v1_request::state {
+  method_id method{};
+  pugi::xml_document doc;
+  pugi::xml_node root;                    // null when `early` holds the answer
+  std::optional<outcome<translated>> early;
+};
 
 }  // namespace pcbridge::translators
