@@ -5,7 +5,8 @@
 // Invariants: an accepted body is JSON for XML-body routes (empty only for an empty body or
 // with needs_current_data on the first step), empty for no-body routes, the input itself
 // for binary ones, at most linear in the input; a refusal is 4xx/5xx with a message that
-// fits a V1 error body.
+// fits a V1 error body. read_v1_request + translation answers the same bytes as the one-shot
+// entry points.
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -54,6 +55,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto result = second_step ? v1_request_to_v2_with_current(method, xml, current, ctx)
                             : v1_request_to_v2(method, xml, ctx);
+  // The proxy's path (read_v1_request, then an untyped and a typed translation of the same
+  // document) answers exactly what the one-shot entry point answers.
+  if (auto once = read_v1_request(method, xml, ctx)) {
+    (void)v1_request_to_v2(*once, translate_context{});  // the untyped check, before the typed one
+    const auto again = second_step ? v1_request_to_v2_with_current(*once, current, ctx) : v1_request_to_v2(*once, ctx);
+    FUZZ_CHECK(again.ok() == result.ok());
+    if (again && result) FUZZ_CHECK(again->body == result->body && again->needs_current_data == result->needs_current_data);
+    if (!again && !result) FUZZ_CHECK(again.error().message == result.error().message);
+  } else {
+    FUZZ_CHECK(!result && once.error().message == result.error().message);
+  }
   if (!result) {
     check_refusal(result.error());
     return 0;

@@ -256,3 +256,25 @@ TEST_CASE("GetProjectsByNumber: no numbers is a 400, never an empty list") {
   CHECK(fails(method_id::GetProjectsByNumber, R"(<ProjectByNumberRequest><ProjectNumbers/></ProjectByNumberRequest>)").starts_with(
       "400 GetProjectsByNumber: no project number found; expected <ProjectByNumberRequest"));
 }
+
+TEST_CASE("SetProjectData: the current data is read in one pass with the DOM read's answers") {
+  const std::string request = data_request(R"(<DataField DataFieldId="M" Value="new" Instance="1"/>)");
+  auto values_of_m = [&](std::string_view current) {
+    auto r = v1_request_to_v2_with_current(method_id::SetProjectData, request, current, no_schema);
+    if (!r) return std::to_string(r.error().status) + " " + r.error().message;
+    return json::parse(r->body)["Project"]["DataFields"][0]["Values"].dump();
+  };
+  // An id names the first field whose DataFieldId or CustomId it is.
+  CHECK(values_of_m(R"({"Project":{"DataFields":[{"CustomId":"M","DataFieldId":"X","Values":["c0","c1","c2"]},)"
+                    R"({"DataFieldId":"M","Values":["d0"]}]}})") == R"(["c0","new","c2"])");
+  // Numbers and booleans are kept as written (V2 sends strings; a DOM would have rewritten 1.50 as 1.5).
+  CHECK(values_of_m(R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":[1.50,true,null]}]}})") ==
+        R"(["1.50","new",""])");
+  // A field the write does not name is not read for values: its shape does not matter.
+  CHECK(values_of_m(R"({"Project":{"DataFields":[{"DataFieldId":"O","Values":[{}]},"not a field",)"
+                    R"({"DataFieldId":"M","Value":"v0"}]},"Other":[1,{"a":null}]})") == R"(["v0","new"])");
+  // Invalid JSON anywhere is reported as invalid JSON, before any shape problem found first.
+  CHECK(values_of_m(R"({"Project":"x",)") ==
+        "502 SetProjectData: cannot translate V2 answer: (root) invalid JSON: unexpected end of input at offset 15");
+  CHECK(values_of_m(R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["a\u00e9\n"]}]}})") == R"(["aé\n","new"])");
+}
