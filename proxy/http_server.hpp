@@ -89,6 +89,14 @@ class stream_exchange {
   virtual boost::asio::awaitable<bool> write_body(std::span<const char> data) = 0;
   // Ends the answer (the last chunk of a chunked body). After a failure, the connection closes.
   virtual boost::asio::awaitable<bool> finish() = 0;
+
+  // Body bytes read from the client and written to it so far (the access log's bytes_in/out).
+  std::uint64_t body_bytes_read() const { return bytes_read_; }
+  std::uint64_t body_bytes_written() const { return bytes_written_; }
+
+ protected:
+  std::uint64_t bytes_read_ = 0;
+  std::uint64_t bytes_written_ = 0;
 };
 
 struct streaming_hooks {

@@ -51,7 +51,9 @@ class exchange_on final : public stream_exchange {
       failed_ = true;
       co_return std::nullopt;
     }
-    co_return into.size() - parser_.get().body().size;
+    const std::size_t got = into.size() - parser_.get().body().size;
+    bytes_read_ += got;
+    co_return got;
   }
 
   // An answer given before the body was read whole says Connection: close (the server
@@ -86,6 +88,7 @@ class exchange_on final : public stream_exchange {
     auto [ec, n] = co_await http::async_write(stream_, *serializer_, use_tuple);
     if (ec == http::error::need_buffer) ec = {};
     failed_ = failed_ || static_cast<bool>(ec);
+    if (!ec) bytes_written_ += data.size();
     co_return !ec;
   }
 

@@ -223,7 +223,7 @@ awaitable<void> pipeline::stream(const request_head& head, stream_exchange& exch
   const in_flight_guard counted(in_flight_);
   string_request req = header_only(head);
   access_record rec = start_record(req);
-  rec.client = events.remote_address;  // bytes_in/bytes_out stay 0: streamed bodies are not counted yet
+  rec.client = events.remote_address;
   request_state st{req, rec};
   st.error_body = g.cfg->compat.error_body;
   events.on_disconnect = [cancel = st.cancel] { cancel->cancel(); };
@@ -239,6 +239,8 @@ awaitable<void> pipeline::stream(const request_head& head, stream_exchange& exch
     if (co_await exchange.write_head(out, body.size()))
       if (co_await exchange.write_body(body)) co_await exchange.finish();
   }
+  rec.bytes_in = exchange.body_bytes_read();
+  rec.bytes_out = exchange.body_bytes_written();
   finish_record(g, st, status, started);
 }
 

@@ -71,6 +71,22 @@ TEST_CASE("logs: bytes_in and bytes_out are the body sizes of the request and th
   CHECK(contains(log, " bytes_in=0 bytes_out=" + std::to_string(ok.body.size()) + " "));
 }
 
+TEST_CASE("logs: a streamed attachment's access line counts its body bytes both ways") {
+  stack s;
+  const std::string v1_project = v1 + "/Projects/PRJ3D4R5F6T7";
+  const std::string file(300 * 1024, 'x');  // several pieces each way
+  const reply up = s.v1("POST", v1_project + "/Forms/F0RM1A2B3C4D/Attachments/AT2SITEPLAN2", file,
+                        {{"Content-Type", "application/octet-stream"}});
+  REQUIRE(up.status == 200);
+  const reply down = s.v1("GET", v1_project + "/Attachments/AT2SITEPLAN2");
+  REQUIRE(down.status == 200);
+  REQUIRE(down.body == file);
+  const std::string log = s.proxy_output();
+  CHECK(contains(log, " bytes_in=" + std::to_string(file.size()) + " bytes_out=" + std::to_string(up.body.size()) + " "));
+  CHECK(contains(log, " bytes_in=0 bytes_out=" + std::to_string(file.size()) + " "));
+  CHECK(count_of(log, " client=127.0.0.1:") == 2);
+}
+
 TEST_CASE("logs: level debug tells the routing decision, cache hit and miss, queue wait and each upstream attempt") {
   stack_options o;
   o.extra_config = "log: { level: debug }\n";
