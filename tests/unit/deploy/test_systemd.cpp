@@ -67,3 +67,20 @@ TEST_CASE("systemd config: passes pcbridge --check-config with only the credenti
   CHECK(cfg["usage"]["state_file"].as<std::string>() == root + "/state/usage.json");
   std::filesystem::remove_all(root);
 }
+
+TEST_CASE("systemd unit: systemd-analyze verify accepts it (where systemd-analyze is installed)") {
+  if (run("command -v systemd-analyze").code != 0) {
+    MESSAGE("systemd-analyze not installed: tests/unit/deploy/test_manifests.cpp's structure check only");
+    return;
+  }
+  // The unit names /usr/local/bin/pcbridge, which verify requires to exist: point it at the build.
+  const std::string dir = std::filesystem::temp_directory_path().string() + "/pcbridge-unit-test-" +
+                          std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/pcbridge.service")
+      << replace_all(slurp(source_path("deploy/systemd/pcbridge.service")), "/usr/local/bin/pcbridge", pcbridge());
+  const run_result r = run("systemd-analyze verify " + quote(dir + "/pcbridge.service"), 30);
+  std::filesystem::remove_all(dir);
+  CHECK_MESSAGE(r.code == 0, r.out << r.err);
+  CHECK_MESSAGE(r.err.empty(), r.err);  // no warning either (unknown key, bad value)
+}
