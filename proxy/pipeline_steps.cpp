@@ -60,6 +60,20 @@ step_result refuse(request_state& st, std::string note, int status, const std::s
   return error_for(st, status, message);
 }
 
+namespace {
+
+// A method refused by its route (reject, unavailable) is answered before sign-in: the 501 is the
+// same with or without credentials. The usage report still names a configured client whose
+// Basic credentials are valid, so a migration lead can find who still calls a switched-off
+// method (README, staged cutover). A pass-through pair is unproven until a token fetch: "-".
+void name_known_caller(const gateway& g, request_state& st) {
+  const auto creds = parse_basic_authorization(header_value(st.req, "Authorization"));
+  if (!creds) return;
+  if (const auto who = authenticate(*g.cfg, *creds); who && !who->passthrough) st.rec.user = who->user;
+}
+
+}  // namespace
+
 // 1-2. Route match (404/405/400 before anything else), availability and cutover mode.
 step_result match_route(const gateway& g, request_state& st, bool admin) {
   auto verb = to_verb(st.req.method());
@@ -74,11 +88,16 @@ step_result match_route(const gateway& g, request_state& st, bool admin) {
   st.params = std::move(matched->params);
   const std::string name(tr::method_name(st.route->id));
   st.rec.v1_method = name;
-  if (!st.route->unavailable.empty()) return refuse(st, "unavailable", 501, std::string(st.route->unavailable));
-  if (auto mode = g.cfg->routes.find(name); mode != g.cfg->routes.end() && mode->second == config::route_mode::reject)
+  if (!st.route->unavailable.empty()) {
+    name_known_caller(g, st);
+    return refuse(st, "unavailable", 501, std::string(st.route->unavailable));
+  }
+  if (auto mode = g.cfg->routes.find(name); mode != g.cfg->routes.end() && mode->second == config::route_mode::reject) {
+    name_known_caller(g, st);
     return refuse(st, "rejected", 501,
                   "V1 method " + name + " is switched off on this gateway (routes." + name +
                       ".mode: reject); call the V2 API instead");
+  }
   return std::nullopt;
 }
 

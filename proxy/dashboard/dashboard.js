@@ -130,7 +130,7 @@ function render_matrix(usage, status) {
   methods.forEach((m) => head.appendChild(el("th", m)));
   const rows = usage.clients.map((c) => {
     const by_method = new Map(c.methods.map((m) => [m.method, m]));
-    // "-": requests answered before sign-in (no route, or a method set to reject).
+    // "-": requests with no valid sign-in (no route matched, wrong or missing credentials).
     const tr = row([[c.user === "-" ? "- (before sign-in)" : c.user]], { user: c.user });
     for (const name of methods) {
       const m = by_method.get(name);

@@ -147,7 +147,7 @@ check "GetProjects in use: translate, 4 calls, 2 clients" \
   has '<tr data-method="GetProjects"><td>GetProjects</td><td class="mode-translate">translate</td><td class="num">4</td><td class="num">2</td>'
 check "GetPrograms in use: translate, 2 calls, 1 client" \
   has '<tr data-method="GetPrograms"><td>GetPrograms</td><td class="mode-translate">translate</td><td class="num">2</td><td class="num">1</td>'
-# A rejected call is answered before sign-in: the report holds it under the user "-".
+# A rejected call is answered before sign-in, yet counted under its caller (valid credentials).
 check "GetStatusList (rejected) in use: reject, 1 call, 1 client" \
   has '<tr data-method="GetStatusList"><td>GetStatusList</td><td class="mode-reject">reject</td><td class="num">1</td><td class="num">1</td>'
 check "GetInquiryThreads gone quiet: translate, 7 calls, 1 client, last seen ${old_day}, 45 days" \
@@ -160,7 +160,9 @@ check "matrix: field-office x GetForms = 1 with 1 error" \
   has '<td class="cell" data-method="GetForms"><span class="count">1</span><span class="errors"> (1 err)</span>'
 check "matrix: old-portal x GetInquiryThreads = 7, last seen ${old_day}" \
   has "<td class=\"cell\" data-method=\"GetInquiryThreads\"><span class=\"count\">7</span><span class=\"seen\">last ${old_day} 09:30</span>"
-check "matrix: the calls answered before sign-in" has '<tr data-user="-"><td>- (before sign-in)</td>'
+check "matrix: field-office x GetStatusList (rejected) = 1 with 1 error, under its caller" \
+  has '<td class="cell" data-method="GetStatusList"><span class="count">1</span><span class="errors"> (1 err)</span>'
+check "matrix: no call was left unnamed (no \"-\" row)" lacks '<tr data-user="-">'
 check "matrix: 30-day sparkline of legacy-user x GetProjects" has '<title>3 calls in the last 30 days</title>'
 check "matrix: the 45-day-old calls are outside the sparkline" has '<title>0 calls in the last 30 days</title>'
 # Token health: the revoked client fails, never the token itself.

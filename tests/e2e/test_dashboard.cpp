@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 
 #include "e2e/seed.hpp"
@@ -120,4 +121,25 @@ TEST_CASE("dashboard: /admin/status after a known sequence of requests") {
     CAPTURE(secret);
     CHECK_FALSE(contains(r.body, secret));
   }
+}
+
+TEST_CASE("usage: a call refused by its route (reject, unavailable) is counted under a caller whose credentials are valid") {
+  stack_options o;
+  o.admin = true;
+  o.extra_config = "routes:\n  GetStatusList: { mode: reject }\n";
+  stack s(o);
+  const std::string mfa = "/Services.svc/v1/Accounts/MfaSessionTokens";
+  REQUIRE(s.v1("GET", v1 + "/StatusList").status == 501);
+  REQUIRE(s.v1("POST", mfa, "<CreateMfaSessionTokenRequest/>").status == 501);
+  // The 501 needs no sign-in: wrong credentials get the same answer and stay "-" in the report.
+  REQUIRE(s.v1_as(user, "wrong-pass", "GET", v1 + "/StatusList").status == 501);
+
+  const reply r = s.admin_get("/admin/usage");
+  REQUIRE(r.status == 200);
+  const auto usage = nlohmann::json::parse(r.body);
+  std::map<std::string, std::map<std::string, int>> calls;  // user -> method -> count
+  for (const auto& c : usage["clients"])
+    for (const auto& m : c["methods"]) calls[c["user"]][m["method"]] = m["count"];
+  CHECK(calls == std::map<std::string, std::map<std::string, int>>{
+                     {user, {{"GetStatusList", 1}, {"CreateMfaSessionToken", 1}}}, {"-", {{"GetStatusList", 1}}}});
 }
