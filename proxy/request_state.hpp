@@ -16,6 +16,10 @@
 namespace pcbridge::proxy {
 
 struct request_state {
+  // Only the request and its access record are given; every other member starts as below
+  // (a constructor, so `request_state st{req, rec}` is not an aggregate left half-initialised).
+  request_state(string_request& r, access_record& a) : req(r), rec(a) {}
+
   string_request& req;
   access_record& rec;
   const translators::route* route = nullptr;
