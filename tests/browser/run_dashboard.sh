@@ -23,37 +23,8 @@ if [ -z "$browser" ]; then
 fi
 mkdir -p "$artifacts"
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/pcbridge-browser.XXXXXX")
-sim_pid="" proxy_pid=""
-stop() {  # only the two servers started here, by pid
-  for pid in $proxy_pid $sim_pid; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in $proxy_pid $sim_pid; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-}
-finish() {
-  local rc=$?
-  stop
-  if [ "$rc" -ne 0 ]; then
-    echo "---- pcbridge log (last 40 lines) ----"; tail -n 40 "$dir/proxy.log" 2>/dev/null
-    echo "---- simulator log (last 20 lines) ----"; tail -n 20 "$dir/sim.log" 2>/dev/null
-  fi
-  rm -rf "$dir"
-  exit "$rc"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
-
-wait_port() {  # wait_port <file> <pid>: the port the server wrote, waiting up to 30 s while it runs
-  for _ in $(seq 1 300); do
-    if [ -s "$1" ]; then head -n 1 "$1"; return 0; fi
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
+source "$(dirname "$0")/../lib/servers.sh"
+servers_init browser
 
 token=browser-admin-token-4e1f9a
 program=PRG0M4A7B2CD
@@ -196,7 +167,7 @@ check "... and nothing has gone quiet" grep -qF 'no method has gone quiet' "$dir
 check "the screenshot was written" test -s "$artifacts/dashboard.png"
 
 # A sanitized build (scripts/test.sh stage 2) reports into the servers' output, at exit too.
-stop
+servers_stop
 sim_pid="" proxy_pid=""
 no_report() { ! grep -qE 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|: runtime error: ' "$1"; }
 check "no sanitizer report from pcbridge" no_report "$dir/proxy.log"

@@ -12,43 +12,12 @@ if [ $# -lt 3 ]; then
 fi
 pcbridge=$1 sim=$2 client=$3 known=${4:-}
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/pcbridge-dotnet.XXXXXX")
-sim_pid="" proxy_pid=""
-stop() {  # only the two processes started here, by pid
-  for pid in $proxy_pid $sim_pid; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in $proxy_pid $sim_pid; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-}
-finish() {
-  local rc=$?
-  stop
-  if [ "$rc" -ne 0 ]; then
-    echo "---- pcbridge log (last 60 lines) ----"; tail -n 60 "$dir/proxy.log" 2>/dev/null
-    echo "---- simulator log (last 30 lines) ----"; tail -n 30 "$dir/sim.log" 2>/dev/null
-  fi
-  rm -rf "$dir"
-  exit "$rc"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
-
-# The port a server wrote to its port file, waiting up to 30 s (bounded).
-wait_port() {
-  for _ in $(seq 1 300); do
-    if [ -s "$1" ]; then head -n 1 "$1"; return 0; fi
-    sleep 0.1
-  done
-  return 1
-}
+source "$(dirname "$0")/../lib/servers.sh"
+servers_init dotnet
 
 "$sim" --port 0 --port-file "$dir/sim.port" --client demo-client:demo-secret:demo-key >"$dir/sim.log" 2>&1 &
 sim_pid=$!
-sim_port=$(wait_port "$dir/sim.port") || { echo "FAIL: the simulator did not start"; exit 1; }
+sim_port=$(wait_port "$dir/sim.port" "$sim_pid") || { echo "FAIL: the simulator did not start"; exit 1; }
 
 cat >"$dir/pcbridge.yaml" <<YAML
 listen: { address: 127.0.0.1, port: 0 }
@@ -72,7 +41,7 @@ log: { format: text, level: info }
 YAML
 "$pcbridge" --config "$dir/pcbridge.yaml" --port-file "$dir/proxy.port" >"$dir/proxy.log" 2>&1 &
 proxy_pid=$!
-proxy_port=$(wait_port "$dir/proxy.port") || { echo "FAIL: pcbridge did not start"; exit 1; }
+proxy_port=$(wait_port "$dir/proxy.port" "$proxy_pid") || { echo "FAIL: pcbridge did not start"; exit 1; }
 echo "simulator on 127.0.0.1:${sim_port}, pcbridge on 127.0.0.1:${proxy_port}"
 
 # The client: TZ=UTC so its DateTime values print with +00:00 (the '+' a raw query turns into a
