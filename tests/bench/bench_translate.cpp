@@ -1,6 +1,7 @@
 // Throughput of the body translators on generated inputs (bytes/s = input bytes):
 //   - a 1000-project GetProjects page (V2 JSON -> V1 XML)
 //   - a 500-field GetProjectData answer (V2 JSON -> V1 XML, with a schema type map)
+//   - the 50-field GetProjectData answer of scripts/bench-proxy.sh, with its schema
 //   - a 500-field SetProjectData request (V1 XML -> V2 JSON), every step the pipeline runs
 //   - large bodies: 10,000 and 100,000 generic siblings against a linear baseline, many
 //     SetProjectData fields, a V2 object with many members (issue 8 item 3)
@@ -202,6 +203,53 @@ void BM_GetProjectData_500(benchmark::State& state) {
   state.counters["input_bytes"] = static_cast<double>(input.size());
 }
 BENCHMARK(BM_GetProjectData_500);
+
+// The case scripts/bench-proxy.sh serves (issue 11): 50 fields (Text, Date, Boolean, Number;
+// every fifth multi-instance with two Values), the answer or (schema) its form schema.
+std::string proxy_case(bool schema) {
+  static constexpr const char* types[] = {"Text", "Date", "Boolean", "Number"};
+  std::string s = schema ? "{\"FormSchema\":{\"FormId\":\"FRM1\",\"CustomId\":null,\"Name\":\"Interconnection Application\","
+                           "\"DataFields\":["
+                         : "{\"Project\":{\"ProjectId\":\"PRJ7K2M9Q4XZ\",\"ProgramId\":\"PRG0M4A7B2CD\",\"ProjectNumber\":\"APP-00107\","
+                           "\"Url\":\"http://yourprogram.powerclerk.com/MvcProjects/LandingPage?ProgramId=PRG0M4A7B2CD&ProjectId=PRJ7K2M9Q4XZ\","
+                           "\"LastChangeTimestamp\":\"2024-02-14T15:15:55-08:00\",\"CurrentStatus\":{\"StatusId\":\"ST8R1V6N3LQA\","
+                           "\"CustomId\":null,\"Name\":\"Unsubmitted\",\"Timestamp\":\"2024-02-14T15:10:02-08:00\"},\"CanSubmit\":true,"
+                           "\"DataFields\":[";
+  for (int i = 1; i <= 50; ++i) {
+    const std::string n{static_cast<char>('0' + i / 10), static_cast<char>('0' + i % 10)};  // seq -w
+    const int day = i % 28 + 1;
+    const std::string v = i % 4 == 0   ? "\"Some free text for field " + n + ", long enough to look real\""
+                          : i % 4 == 1 ? "\"2024-02-" + std::string{static_cast<char>('0' + day / 10), static_cast<char>('0' + day % 10)} + '"'
+                          : i % 4 == 2 ? std::string("\"true\"")
+                                       : '"' + std::to_string(i * 1234) + '"';
+    const bool multi = i % 5 == 0;
+    if (i > 1) s += ',';
+    s += "{\"DataFieldId\":\"DF" + n + "FIELD0" + n + "\",\"CustomId\":" + (multi || schema ? "null" : "\"Custom" + n + '"') +
+         ",\"Name\":\"Field " + n + "\",";
+    if (schema) s += "\"Type\":\"" + std::string(types[i % 4]) + '"' + (multi ? ",\"MultiInstance\":true}" : "}");
+    else s += multi ? "\"Value\":null,\"Values\":[" + v + ',' + v + "]}" : "\"Value\":" + v + ",\"Values\":null}";
+  }
+  return s + (schema ? "]}}" : "],\"Attachments\":[]}}");
+}
+
+void BM_GetProjectData_50_proxy(benchmark::State& state) {
+  const std::string input = proxy_case(false);
+  auto types = field_types_from_schema(proxy_case(true));
+  if (!types) {
+    state.SkipWithError(types.error().message.c_str());
+    return;
+  }
+  translate_context ctx;
+  ctx.types = &types.value();
+  for (auto _ : state) {
+    auto r = v2_response_to_v1(method_id::GetProjectData, input, ctx);
+    if (!r) state.SkipWithError(r.error().message.c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(input.size()));
+  state.counters["input_bytes"] = static_cast<double>(input.size());
+}
+BENCHMARK(BM_GetProjectData_50_proxy);
 
 // The request path as the pipeline runs it (proxy/pipeline.cpp): the body is parsed once,
 // checked without types first (bad XML costs no token or schema fetch), translated again with
