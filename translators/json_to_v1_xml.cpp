@@ -120,6 +120,22 @@ frame& engine::open(int depth, std::string_view name, std::string_view parent, s
   f.parent = parent;
   f.is_root = is_root;
   f.out = out;
+  collect_rules(f);
+  return f;
+}
+
+// Scanning every rule table with string compares for each element was a visible share of a
+// translation; an answer has few kinds of element and many of each (every DataField), so the
+// rules of a kind are collected once per engine and copied after that.
+void engine::collect_rules(frame& f) {
+  for (const rule_set& s : rule_sets_) {
+    if (s.is_root == f.is_root && s.name == f.name && s.parent == f.parent) {
+      std::copy_n(s.rules.begin(), s.count, f.rules.begin());
+      f.rule_count = s.count;
+      f.typed = s.typed;
+      return;
+    }
+  }
   auto collect = [&f](std::span<const member_rule> table) {
     for (const auto& rule : table) {
       if (f.rule_count < max_rules_per_element && element_matches(rule.element, f)) {
@@ -130,7 +146,9 @@ frame& engine::open(int depth, std::string_view name, std::string_view parent, s
   };
   for (const auto& part : rules_.parts) collect(part);
   collect(rules::common_rules());
-  return f;
+  if (rule_sets_.size() < max_rule_sets) {
+    rule_sets_.push_back({std::string(f.name), std::string(f.parent), f.is_root, f.rules, f.rule_count, f.typed});
+  }
 }
 
 const rules::member_rule* engine::find(const frame& f, std::string_view key) const {

@@ -24,6 +24,9 @@ namespace pcbridge::translators::json_to_xml {
 
 inline constexpr std::size_t max_rules_per_element = 32;
 inline constexpr std::size_t max_flatten_map = 8;
+// Kinds of element whose rules an engine remembers (engine::collect_rules); more kinds (a
+// hostile answer with many distinct names) are collected each time, as before the cache.
+inline constexpr std::size_t max_rule_sets = 16;
 
 // Member names of a data field that identify it in the form schema (mapping.md §3).
 inline constexpr std::string_view field_id_member = "DataFieldId";
@@ -71,6 +74,16 @@ struct frame {
   void reset();
 };
 
+// The rules of one kind of element: they depend only on (name, parent, is_root) once the
+// method is fixed.
+struct rule_set {
+  std::string name, parent;
+  bool is_root = false;
+  std::array<const rules::member_rule*, max_rules_per_element> rules{};
+  std::size_t count = 0;
+  bool typed = false;
+};
+
 class engine {
  public:
   engine(method_id method, std::string_view json, const translate_context& ctx, std::string& out);
@@ -84,6 +97,7 @@ class engine {
 
   // json_to_v1_xml.cpp
   frame& open(int depth, std::string_view name, std::string_view parent, std::string* out, bool is_root = false);
+  void collect_rules(frame& f);
   const rules::member_rule* find(const frame& f, std::string_view key) const;
   bool element(int depth);
   bool read_scalar(kind k, std::string_view& text, std::string& storage);
@@ -127,6 +141,7 @@ class engine {
   const compat_profile& compat_;
   std::string& out_;
   std::deque<frame> frames_;
+  std::vector<rule_set> rule_sets_;
   int fallbacks_ = 0;
   std::vector<std::string> path_;  // innermost first
   std::string problem_;
