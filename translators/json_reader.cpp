@@ -43,7 +43,7 @@ bool reader::read_string_slow(const char* start, std::string_view& s, std::strin
   bool escaped = false;
   const char* run = start;
   while (true) {
-    while (p_ != end_ && plain_[static_cast<unsigned char>(*p_)]) ++p_;
+    p_ = skip_plain(p_, end_);
     if (p_ == end_) return fail("unterminated string");
     const auto c = static_cast<unsigned char>(*p_);
     if (c == '"') break;

@@ -106,3 +106,38 @@ TEST_CASE("nesting deeper than the limit is refused, not recursed") {
   const std::string ok = std::string(50, '[') + std::string(50, ']');
   CHECK(valid(ok));
 }
+
+// The reader tests eight string bytes at a time (skip_plain): a special byte at every offset
+// of a word, and a string ending near the end of the input, must read as byte by byte.
+TEST_CASE("strings: a special byte at every position of the eight-byte scan") {
+  const std::string plain = "abcdefghijklmnopqrstuvwx";  // 24 plain bytes, three words
+  for (std::size_t at = 0; at <= plain.size(); ++at) {
+    CAPTURE(at);
+    const std::string head = plain.substr(0, at), tail = plain.substr(at);
+    // The closing quote itself at every offset, with a document going on behind it.
+    {
+      const std::string doc = "[\"" + head + "\",\"z\"]";
+      reader r(doc);
+      std::string storage;
+      std::string_view s, z;
+      r.begin_container();
+      CHECK(r.next_item());
+      CHECK(r.read_string(s, storage));
+      CHECK(s == head);
+      CHECK(s.data() == doc.data() + 2);  // a view into the input, not a copy
+      CHECK(r.next_item());
+      CHECK(r.read_string(z, storage));
+      CHECK(z == "z");
+      CHECK_FALSE(r.next_item());
+      CHECK(r.finish());
+    }
+    CHECK(decoded("\"" + head + "\\n" + tail + "\"") == head + "\n" + tail);
+    CHECK(decoded("\"" + head + "\\\"" + tail + "\"") == head + "\"" + tail);
+    CHECK(decoded("\"" + head + "\xC3\xA9" + tail + "\"") == head + "\xC3\xA9" + tail);
+    CHECK(decoded("\"" + head + "\x7F" + tail + "\"") == head + "\x7F" + tail);  // DEL is plain
+    CHECK(decoded("\"" + head + "\x1F" + tail + "\"") == "error: control character in a string");
+    CHECK(decoded("\"" + head + "\xFF" + tail + "\"") == "error: invalid UTF-8 in a string");
+    CHECK(decoded("\"" + head) == "error: unterminated string");
+  }
+  CHECK(problem("[\"abcdefghijklmnop\t\"]") == "control character in a string @18");
+}
