@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "translators/compat_profile.hpp"
@@ -148,6 +149,6 @@ std::string format_warnings(const std::vector<config_error>& warnings, const std
 
 // SHA-256 of `text` (used for password checks; OpenSSL libcrypto). Throws
 // std::runtime_error only if libcrypto cannot compute it.
-std::array<unsigned char, 32> sha256(const std::string& text);
+std::array<unsigned char, 32> sha256(std::string_view text);
 
 }  // namespace pcbridge::config

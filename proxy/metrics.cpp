@@ -2,8 +2,8 @@
 
 #include "proxy/metrics_text.hpp"
 #include "proxy/process_metrics.hpp"
+#include "config/config.hpp"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +12,7 @@
 #include <cmath>
 #include <initializer_list>
 #include <map>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -26,10 +27,10 @@ using fingerprint_buffer = std::array<char, fingerprint_digits>;
 
 // Writes the fingerprint into `out` without allocating; false if libcrypto failed.
 bool fingerprint_into(std::string_view api_key, fingerprint_buffer& out) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(api_key.data(), api_key.size(), digest, &length, EVP_sha256(), nullptr) != 1 ||
-      length * 2 < fingerprint_digits) {
+  std::array<unsigned char, 32> digest;
+  try {
+    digest = config::sha256(api_key);
+  } catch (const std::runtime_error&) {
     return false;
   }
   static constexpr char hex[] = "0123456789abcdef";

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "config/config.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -64,10 +66,7 @@ redis.call('PEXPIRE', KEYS[2], num(keep_ms))
 return 0
 )lua";
 
-std::string hex_digest(const EVP_MD* md, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
+std::string hex_of(const unsigned char* out, unsigned int len) {
   static constexpr char digits[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(len * 2);
@@ -76,6 +75,13 @@ std::string hex_digest(const EVP_MD* md, std::string_view data) {
     hex.push_back(digits[out[i] & 0xf]);
   }
   return hex;
+}
+
+std::string hex_digest(const EVP_MD* md, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), out, &len, md, nullptr);
+  return hex_of(out, len);
 }
 
 redis_url parse_or_throw(const std::string& url) {
@@ -94,7 +100,8 @@ redis_pacing_backend::redis_pacing_backend(asio::any_io_executor executor, std::
       fallback_(settings) {}
 
 std::string redis_pacing_backend::redis_key_for(std::string_view api_key) {
-  return "pcbridge:pace:{" + hex_digest(EVP_sha256(), api_key) + "}";
+  const auto digest = config::sha256(api_key);  // per call: config::sha256 skips OpenSSL's per-call lookup
+  return "pcbridge:pace:{" + hex_of(digest.data(), static_cast<unsigned int>(digest.size())) + "}";
 }
 
 const std::string& redis_pacing_backend::script() { return lua_script; }
