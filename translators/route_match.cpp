@@ -1,4 +1,5 @@
 // match_v1: V1 request line -> route row + V2 target. Pure; the table is route_table.cpp.
+#include <array>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::vector<std::string_view> split(std::string_view path) {
   std::vector<std::string_view> out;
+  out.reserve(8);  // the longest V1 path has 8 segments: one allocation
   while (true) {
     const auto slash = path.find('/');
     out.push_back(path.substr(0, slash));
@@ -42,28 +44,48 @@ std::string_view param_name(std::string_view pattern_segment) {
   return pattern_segment.substr(1, pattern_segment.size() - 2);
 }
 
-// Literal segments compare case-insensitively; a {Name} takes any (non-empty) segment raw.
-bool match_pattern(std::string_view pattern, const std::vector<std::string_view>& segments,
-                   std::vector<std::pair<std::string, std::string>>& params) {
-  const auto parts = split(pattern);
-  if (parts.size() != segments.size()) return false;
-  params.clear();
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (is_param(parts[i])) {
-      params.emplace_back(std::string(param_name(parts[i])), std::string(segments[i]));
-    } else if (!iequals(parts[i], segments[i])) {
-      return false;
+// A route row with its patterns split into segments once, not on every request: the table
+// is static, and matching a request used to split every row's pattern again.
+struct compiled_route {
+  const route* row;
+  std::vector<std::string_view> v1_parts, v2_parts, v2_admin_parts;
+};
+
+const std::vector<compiled_route>& compiled_routes() {
+  static const std::vector<compiled_route> table = [] {
+    std::vector<compiled_route> out;
+    for (const route& r : all_routes()) {
+      if (r.id == method_id::Generic) continue;
+      out.push_back({&r, split(r.v1_pattern), split(r.v2_template), split(r.v2_admin_template)});
     }
+    return out;
+  }();
+  return table;
+}
+
+// Literal segments compare case-insensitively; a {Name} takes any (non-empty) segment raw.
+bool pattern_matches(const std::vector<std::string_view>& parts, const std::vector<std::string_view>& segments) {
+  if (parts.size() != segments.size()) return false;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (!is_param(parts[i]) && !iequals(parts[i], segments[i])) return false;
   }
   return true;
 }
 
+void collect_params(const std::vector<std::string_view>& parts, const std::vector<std::string_view>& segments,
+                    std::vector<std::pair<std::string, std::string>>& params) {
+  params.clear();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (is_param(parts[i])) params.emplace_back(std::string(param_name(parts[i])), std::string(segments[i]));
+  }
+}
+
 // Writes the template with each {Name} replaced by its raw (still encoded) value.
-std::string fill_template(std::string_view tmpl,
+std::string fill_template(const std::vector<std::string_view>& parts,
                           const std::vector<std::pair<std::string, std::string>>& params) {
   std::string out;
   bool first = true;
-  for (std::string_view part : split(tmpl)) {
+  for (std::string_view part : parts) {
     if (!first) out += '/';
     first = false;
     if (!is_param(part)) {
@@ -103,6 +125,19 @@ std::string_view verb_name(http_verb v) {
 constexpr std::string_view id_characters =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~";
 
+// id_characters as a table: find_first_not_of scans the 66-character set for every byte.
+constexpr std::array<bool, 256> id_character_table = [] {
+  std::array<bool, 256> table{};
+  for (char c : id_characters) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
+bool all_id_characters(std::string_view s) {
+  for (char c : s)
+    if (!id_character_table[static_cast<unsigned char>(c)]) return false;
+  return true;
+}
+
 // Refuses what could make the V2 path mean something else than the V1 one: empty
 // segments, dot segments (also percent-encoded: upstream may decode before routing), and
 // segments that decode to anything outside id_characters (which also catches a dot segment
@@ -111,12 +146,14 @@ outcome<std::vector<std::string_view>> checked_segments(std::string_view rest) {
   auto segments = split(rest);
   for (std::string_view s : segments) {
     if (s.empty()) return failure{400, "empty path segment ('//') in the request path"};
+    // A segment of id characters only has no '%': it is its own decoding, checked without a copy.
+    if (s != "." && s != ".." && all_id_characters(s)) continue;
     const auto decoded = percent_decode(s);
     if (!decoded) return failure{400, "malformed percent-encoding in the request path"};
     if (*decoded == "." || *decoded == "..") {
       return failure{400, "'.' and '..' segments are not allowed in the request path"};
     }
-    if (decoded->find_first_not_of(id_characters) != std::string::npos) {
+    if (!all_id_characters(*decoded)) {
       return failure{400, "path segment \"" + quote_for_message(s) +
                               "\" is not allowed: ids and path segments may only hold letters, digits, "
                               "'-', '_', '.' and '~'"};
@@ -149,37 +186,42 @@ outcome<route_match> match_v1(http_verb verb, std::string_view target,
   if (!segments) return segments.error();
 
   route_match m;
+  const compiled_route* found = nullptr;
   std::string allowed;  // verbs of rows whose path matched, for the 405
-  for (const route& r : all_routes()) {
-    if (r.id == method_id::Generic) continue;
-    if (!match_pattern(r.v1_pattern, *segments, m.params)) continue;
-    if (r.verb == verb) {
-      m.matched = &r;
+  for (const compiled_route& c : compiled_routes()) {
+    if (!pattern_matches(c.v1_parts, *segments)) continue;
+    if (c.row->verb == verb) {
+      found = &c;
       break;
     }
     if (!allowed.empty()) allowed += ", ";
-    allowed += verb_name(r.verb);
+    allowed += verb_name(c.row->verb);
   }
-  if (m.matched == nullptr && !allowed.empty()) {
+  if (found == nullptr && !allowed.empty()) {
     return failure{405, "method " + std::string(verb_name(verb)) +
                             " is not allowed on this path; allowed: " + allowed};
   }
 
   std::string v2_path;
-  if (m.matched != nullptr) {
+  if (found != nullptr) {
+    m.matched = found->row;
+    collect_params(found->v1_parts, *segments, m.params);
     const bool admin = opts.admin && !m.matched->v2_admin_template.empty();
-    v2_path = fill_template(admin ? m.matched->v2_admin_template : m.matched->v2_template,
-                            m.params);
+    v2_path = fill_template(admin ? found->v2_admin_parts : found->v2_parts, m.params);
   } else {
     m.matched = verb == http_verb::get ? &generic_get_route() : &route_for(method_id::Generic);
-    m.params.clear();
     v2_path = std::string(rest);
   }
 
   auto v2_query = rewrite_v1_query(query, opts.default_offset);
   if (!v2_query) return v2_query.error();
-  m.v2_target = std::string(v2_prefix) + v2_path;
-  if (!v2_query->empty()) m.v2_target += "?" + *v2_query;
+  m.v2_target.reserve(v2_prefix.size() + v2_path.size() + 1 + v2_query->size());
+  m.v2_target += v2_prefix;
+  m.v2_target += v2_path;
+  if (!v2_query->empty()) {
+    m.v2_target += '?';
+    m.v2_target += *v2_query;
+  }
   return m;
 }
 
