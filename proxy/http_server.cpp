@@ -110,6 +110,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   template <class Stream>
   awaitable<void> serve(Stream& stream) {
     beast::flat_buffer buffer;
+    const std::string remote = remote_of(stream);  // once per connection, not per request
     bool first = true;
     while (!draining_ || first) {
       http::request_parser<http::empty_body> head;
@@ -137,20 +138,24 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       }
       if (read != wire::head_outcome::ok) co_return;  // closed, reset or timed out: nobody to answer
       const active_request counted(active_);
-      if (!co_await serve_request(stream, buffer, head)) co_return;
+      if (!co_await serve_request(stream, buffer, head, remote)) co_return;
     }
   }
 
   // One request whose head was read; whether the connection can serve another.
   template <class Stream>
-  awaitable<bool> serve_request(Stream& stream, beast::flat_buffer& buffer, http::request_parser<http::empty_body>& head) {
+  awaitable<bool> serve_request(Stream& stream, beast::flat_buffer& buffer, http::request_parser<http::empty_body>& head,
+                                const std::string& remote) {
     wire::request_facts facts = wire::facts_of(head.get());
     facts.keep_alive = facts.keep_alive && !draining_;
     const bool body_pending = !head.is_done();
     if (auto problem = wire::head_problem(head.get()))
       co_return co_await wire::answer_before_body(stream, refuse(stream, http::status::bad_request, *problem), facts,
                                                   body_pending, opts_.idle_timeout);
-    if (opts_.check_head)
+    // The head check exists to refuse before a body is read (or asked for); a request
+    // without one gets the same refusal from its handler, which makes the checks anyway,
+    // so it is not checked twice.
+    if (opts_.check_head && body_pending)
       if (auto answer = opts_.check_head(head.get()))
         co_return co_await wire::answer_before_body(stream, std::move(*answer), facts, body_pending,
                                                     opts_.idle_timeout);
@@ -161,7 +166,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       // it, i.e. after the request was authenticated and given its quota turn.
       const request_head header = head.get().base();
       connection_events events;
-      events.remote_address = remote_of(stream);
+      events.remote_address = remote;
       wire::client_watch<Stream> watch(stream, events, header.version() >= 11 && !body_pending);
       wire::exchange_on<Stream> exchange(stream, buffer, std::move(head), opts_.idle_timeout, expects_continue, watch);
       watch.start();
@@ -208,7 +213,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 
     string_request req = parser.release();
     connection_events events;
-    events.remote_address = remote_of(stream);
+    events.remote_address = remote;
     wire::client_watch<Stream> watch(stream, events, req.version() >= 11);
     watch.start();
     handler_result result = co_await handler_(req, events);

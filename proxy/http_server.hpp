@@ -50,7 +50,7 @@ struct server_options {
   // buffered); a request whose body would pass it is answered 503. 0: no cap.
   std::size_t max_buffered_body_bytes = 0;
   refusal_builder refusal;                // empty: plain-text answers
-  head_checker check_head;                // empty: every head passes
+  head_checker check_head;                // called for heads with a body to come; empty: every head passes
 };
 
 // What a handler answers. `delay` postpones the answer (asynchronously; other

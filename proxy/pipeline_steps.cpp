@@ -74,6 +74,26 @@ void name_known_caller(const gateway& g, request_state& st) {
 
 }  // namespace
 
+const tr::outcome<tr::route_match>& matched_route(tr::http_verb verb, std::string_view target,
+                                                const tr::match_options& options) {
+  // match_v1 is a pure function of these inputs, so the last answer serves a repeat.
+  struct last_match {
+    tr::http_verb verb = tr::http_verb::other;
+    std::string target;
+    tr::match_options options;
+    std::optional<tr::outcome<tr::route_match>> result;
+  };
+  thread_local last_match last;
+  if (!last.result || last.verb != verb || last.target != target || last.options.admin != options.admin ||
+      last.options.default_offset != options.default_offset) {
+    last.result.emplace(tr::match_v1(verb, target, options));
+    last.verb = verb;
+    last.target.assign(target);
+    last.options = options;
+  }
+  return *last.result;
+}
+
 // 1-2. Route match (404/405/400 before anything else), availability and cutover mode.
 step_result match_route(const gateway& g, request_state& st, bool admin) {
   auto verb = to_verb(st.req.method());
@@ -81,11 +101,11 @@ step_result match_route(const gateway& g, request_state& st, bool admin) {
   tr::match_options options;
   options.default_offset = g.cfg->upstream.changed_since_offset;
   options.admin = admin;
-  auto matched = tr::match_v1(*verb, st.req.target(), options);
+  const auto& matched = matched_route(*verb, st.req.target(), options);
   if (!matched) return refuse(st, "route", matched.error().status, matched.error().message);
   st.route = matched->matched;
   st.v2_target = matched->v2_target;
-  st.params = std::move(matched->params);
+  st.params = matched->params;
   const std::string name(tr::method_name(st.route->id));
   st.rec.v1_method = name;
   if (!st.route->unavailable.empty()) {

@@ -26,6 +26,11 @@ std::string new_request_id();
 // An answer pcbridge gives itself, with a short note for the access log.
 step_result refuse(request_state& st, std::string note, int status, const std::string& message);
 
+// translators::match_v1, remembering its last answer (per thread): the head check, the
+// streaming decision and the run of one request each ask for the same match. The reference
+// is valid until the next call.
+const translators::outcome<translators::route_match>& matched_route(translators::http_verb verb, std::string_view target,
+                                                                    const translators::match_options& options);
 // Route match (404/405/400 before anything else), availability, cutover mode.
 step_result match_route(const gateway& g, request_state& st, bool admin);
 // debug: the routing decision, once per request (run() and run_stream() call it after the

@@ -211,7 +211,7 @@ bool pipeline::wants_stream(const request_head& head) const {
   if (!verb) return false;
   tr::match_options options;
   options.default_offset = g_.cfg->upstream.changed_since_offset;
-  auto matched = tr::match_v1(*verb, head.target(), options);
+  const auto& matched = matched_route(*verb, head.target(), options);
   return matched && matched->matched->unavailable.empty() &&
          (matched->matched->request_body == tr::body_kind::binary ||
           matched->matched->response_body == tr::body_kind::binary);
