@@ -6,6 +6,9 @@
 #   env: DURATION=10 (seconds per main run), CONNECTIONS=32, STRACE_DURATION=3
 #        MEMORY=0: skip the memory section (idle RSS, 1000 connections, 1 GiB attachment up and down)
 #        PERF_OUT=FILE: instead, record pcbridge with perf (cpu-clock, call graphs) over one
+#        PERF_CALLGRAPH="--call-graph dwarf": perf's call-graph option (default -g, frame pointers)
+#        CALLGRIND_OUT=FILE: instead, run pcbridge under valgrind callgrind for one distinct-request
+#        run (instruction counts do not depend on the machine's load), write FILE, and stop
 #        distinct-request run into FILE (perf report -i FILE), and stop
 #
 # The upstream is an nginx (one worker) serving a 50-field V2 GetProjectData answer for every
@@ -154,10 +157,12 @@ auth="Basic $(printf 'bench:bench-password' | base64)"
 
 nginx -p "$tmp/upstream" -c "$tmp/upstream/nginx.conf" 2>"$tmp/upstream/logs/stderr" & pids+=($!); up_pid=$!
 nginx -p "$tmp/front" -c "$tmp/front/nginx.conf" 2>"$tmp/front/logs/stderr" & pids+=($!); ngx_pid=$!
-"$pcbridge_bin" --config "$tmp/pcbridge.yaml" >"$tmp/pcbridge.log" 2>&1 & pids+=($!); pcb_pid=$!
+wrap=()
+[ -n "${CALLGRIND_OUT:-}" ] && wrap=(valgrind --tool=callgrind --callgrind-out-file="$CALLGRIND_OUT")
+"${wrap[@]}" "$pcbridge_bin" --config "$tmp/pcbridge.yaml" >"$tmp/pcbridge.log" 2>&1 & pids+=($!); pcb_pid=$!
 
-wait_ok() {  # url [auth]: until 200, at most 10 s
-  for _ in $(seq 100); do
+wait_ok() {  # url [auth]: until 200, at most 10 s (60 s under valgrind)
+  for _ in $(seq $(( ${#wrap[@]} > 0 ? 600 : 100 ))); do
     code="$(curl -s -o /dev/null -w '%{http_code}' ${2:+-H "Authorization: $2"} "$1" || true)"
     [ "$code" = 200 ] && return 0
     sleep 0.1
@@ -227,8 +232,13 @@ strace_run() {  # target pid
 ms() { awk -v u="$1" 'BEGIN{printf "%.2f", u / 1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}'; }
 
+if [ -n "${CALLGRIND_OUT:-}" ]; then
+  run_wrk pcbridge 1 4 "$duration"
+  kill -TERM "$pcb_pid"; wait "$pcb_pid" 2>/dev/null || true
+  exit 0
+fi
 if [ -n "${PERF_OUT:-}" ]; then
-  perf record -e cpu-clock -g -o "$PERF_OUT" -p "$pcb_pid" 2>/dev/null & perf_pid=$!
+  perf record -e cpu-clock ${PERF_CALLGRAPH:--g} -o "$PERF_OUT" -p "$pcb_pid" 2>/dev/null & perf_pid=$!
   sleep 0.5
   run_wrk pcbridge 1 "$connections" "$duration"
   kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
