@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 
@@ -12,16 +13,29 @@ namespace pcbridge::proxy {
 
 namespace {
 
+// Formats now as 2026-12-02T05:53:46.123Z. The date and time to the second are formatted
+// once per second (per thread), not for every access line.
 std::string utc_now() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  thread_local std::time_t cached_second = -1;
+  thread_local char seconds[24];
+  if (t != cached_second) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::snprintf(seconds, sizeof seconds, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_second = t;
+  }
+  std::string out(seconds);
+  const int m = static_cast<int>(ms);
+  out += '.';
+  out += static_cast<char>('0' + m / 100);
+  out += static_cast<char>('0' + m / 10 % 10);
+  out += static_cast<char>('0' + m % 10);
+  out += 'Z';
+  return out;
 }
 
 const char* level_name(config::log_config::level_kind level) {
@@ -38,13 +52,16 @@ std::string or_dash(std::string_view s) { return s.empty() ? std::string("-") : 
 
 }  // namespace
 
-std::string log_field(std::string_view value) {
+void append_log_field(std::string& out, std::string_view value) {
   static constexpr char hex[] = "0123456789abcdef";
   bool plain = !value.empty();
   for (unsigned char c : value)
     if (c <= 0x20 || c == 0x7F || c == '"' || c == '\\' || c == '=') plain = false;
-  if (plain) return std::string(value);
-  std::string out = "\"";
+  if (plain) {
+    out += value;
+    return;
+  }
+  out += '"';
   for (unsigned char c : value) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -63,6 +80,11 @@ std::string log_field(std::string_view value) {
     }
   }
   out.push_back('"');
+}
+
+std::string log_field(std::string_view value) {
+  std::string out;
+  append_log_field(out, value);
   return out;
 }
 
@@ -78,16 +100,56 @@ std::string log_message(std::string_view message) {
   return out;
 }
 
+namespace {
+
+void append_number(std::string& out, long long n) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
+std::string_view or_dash_view(std::string_view s) { return s.empty() ? std::string_view("-") : s; }
+
+}  // namespace
+
+void append_access_text_line(std::string& text, const access_record& r, std::string_view timestamp) {
+  // Appended piece by piece into one string: this runs for every request.
+  text += timestamp;
+  text += " access rid=";
+  append_log_field(text, r.request_id);
+  text += ' ';
+  append_log_field(text, r.http_method);
+  text += ' ';
+  append_log_field(text, r.path);
+  text += " v1_method=";
+  append_log_field(text, r.v1_method);
+  text += " user=";
+  append_log_field(text, r.user);
+  text += " status=";
+  append_number(text, r.status);
+  text += " upstream_status=";
+  append_number(text, r.upstream_status);
+  text += " upstream_calls=";
+  append_number(text, r.upstream_calls);
+  text += " duration_ms=";
+  append_number(text, r.duration.count());
+  text += " client=";
+  append_log_field(text, or_dash_view(r.client));
+  text += " bytes_in=";
+  append_number(text, static_cast<long long>(r.bytes_in));
+  text += " bytes_out=";
+  append_number(text, static_cast<long long>(r.bytes_out));
+  text += " ua=";
+  append_log_field(text, or_dash_view(r.user_agent));
+  if (!r.note.empty()) {
+    text += " note=";
+    append_log_field(text, r.note);
+  }
+}
+
 std::string access_text_line(const access_record& r, std::string_view timestamp) {
-  std::string text = std::string(timestamp) + " access rid=" + log_field(r.request_id) + " " +
-                     log_field(r.http_method) + " " + log_field(r.path) + " v1_method=" + log_field(r.v1_method) +
-                     " user=" + log_field(r.user) + " status=" + std::to_string(r.status) +
-                     " upstream_status=" + std::to_string(r.upstream_status) +
-                     " upstream_calls=" + std::to_string(r.upstream_calls) +
-                     " duration_ms=" + std::to_string(r.duration.count()) + " client=" + log_field(or_dash(r.client)) +
-                     " bytes_in=" + std::to_string(r.bytes_in) + " bytes_out=" + std::to_string(r.bytes_out) +
-                     " ua=" + log_field(or_dash(r.user_agent));
-  if (!r.note.empty()) text += " note=" + log_field(r.note);
+  std::string text;
+  append_access_text_line(text, r, timestamp);
   return text;
 }
 
@@ -122,7 +184,7 @@ std::size_t logger::pending_bytes() const {
 
 void logger::access(const access_record& r) const {
   if (!cfg_.access) return;
-  std::string text;
+  std::string json_text;
   if (cfg_.format == config::log_config::format_kind::json) {
     nlohmann::json j = {{"ts", utc_now()},         {"level", "info"},          {"event", "access"},
                         {"request_id", r.request_id}, {"method", r.http_method}, {"path", r.path},
@@ -131,16 +193,17 @@ void logger::access(const access_record& r) const {
                         {"duration_ms", r.duration.count()}, {"client", or_dash(r.client)},
                         {"bytes_in", r.bytes_in},     {"bytes_out", r.bytes_out}, {"user_agent", or_dash(r.user_agent)}};
     if (!r.note.empty()) j["note"] = r.note;
-    text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  } else {
-    text = access_text_line(r, utc_now());
+    json_text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
-  text.push_back('\n');
+  const std::string timestamp = json_text.empty() ? utc_now() : std::string();
   bool first = false;
   {
     const std::lock_guard lock(mutex_);
     first = pending_.empty();
-    pending_ += text;
+    // The text line is written straight into the buffer of lines waiting to be written.
+    if (json_text.empty()) append_access_text_line(pending_, r, timestamp);
+    else pending_ += json_text;
+    pending_.push_back('\n');
     if (pending_.size() >= flush_bytes) {
       write_locked(pending_);
       pending_.clear();

@@ -45,8 +45,10 @@ struct access_record {
 // quotes, backslashes or '='; else quoted, with \" \\ \n \r \t and \xHH escapes. A client-chosen
 // value (user name, path) can then never end the line or fake another field.
 std::string log_field(std::string_view value);
+void append_log_field(std::string& out, std::string_view value);  // log_field, appended to `out`
 // The text-format access line (without the newline), `timestamp` first.
 std::string access_text_line(const access_record& r, std::string_view timestamp);
+void append_access_text_line(std::string& out, const access_record& r, std::string_view timestamp);
 
 class logger {
  public:
