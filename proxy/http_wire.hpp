@@ -20,6 +20,7 @@
 
 #include "proxy/coro.hpp"
 #include "proxy/http_server.hpp"
+#include "proxy/message_write.hpp"
 
 namespace pcbridge::proxy::wire {
 
@@ -102,7 +103,7 @@ awaitable<bool> write_answer(Stream& stream, string_response& res, bool head_req
   lowest(stream).expires_after(timeout);
   if (!head_request) {
     res.prepare_payload();
-    auto [ec, n] = co_await http::async_write(stream, res, use_tuple);
+    auto [ec, n] = co_await async_write_whole(stream, res);
     co_return !ec;
   }
   if (!res.body().empty()) res.content_length(res.body().size());

@@ -1,5 +1,7 @@
 #include "proxy/upstream_client.hpp"
 
+#include "proxy/message_write.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -59,7 +61,7 @@ template <class Stream>
 awaitable<exchange_outcome> exchange(Stream& stream, beast::flat_buffer& buffer,
                                      http::request<http::string_body>& req, std::size_t limit) {
   exchange_outcome out;
-  auto [wec, written] = co_await http::async_write(stream, req, use_tuple);
+  auto [wec, written] = co_await wire::async_write_whole(stream, req);
   out.result.may_have_been_sent = written > 0 || !wec;
   if (wec) {
     out.result.failure = wec == beast::error::timeout ? upstream_failure::timeout : upstream_failure::broken;
