@@ -4,6 +4,8 @@
 #include "proxy/process_metrics.hpp"
 #include "config/config.hpp"
 
+#include <openssl/crypto.h>
+
 
 #include <algorithm>
 #include <array>
@@ -25,8 +27,18 @@ using namespace metrics_text;
 constexpr std::size_t fingerprint_digits = 12;
 using fingerprint_buffer = std::array<char, fingerprint_digits>;
 
-// Writes the fingerprint into `out` without allocating; false if libcrypto failed.
+// Writes the fingerprint into `out` without allocating; false if libcrypto failed. The last
+// key's fingerprint is kept (per thread): a request counts its key more than once, and
+// consecutive requests mostly share one. The key is compared in constant time.
 bool fingerprint_into(std::string_view api_key, fingerprint_buffer& out) {
+  thread_local std::string last_key;
+  thread_local fingerprint_buffer last_fingerprint{};
+  thread_local bool have_last = false;
+  if (have_last && last_key.size() == api_key.size() &&
+      CRYPTO_memcmp(last_key.data(), api_key.data(), api_key.size()) == 0) {
+    out = last_fingerprint;
+    return true;
+  }
   std::array<unsigned char, 32> digest;
   try {
     digest = config::sha256(api_key);
@@ -38,6 +50,9 @@ bool fingerprint_into(std::string_view api_key, fingerprint_buffer& out) {
     const unsigned char byte = digest[i / 2];
     out[i] = hex[i % 2 == 0 ? byte >> 4 : byte & 0x0f];
   }
+  last_key.assign(api_key);
+  last_fingerprint = out;
+  have_last = true;
   return true;
 }
 

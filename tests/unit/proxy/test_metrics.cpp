@@ -22,6 +22,15 @@ TEST_CASE("metrics: api key fingerprint is the first 12 hex digits of SHA-256") 
   CHECK(api_key_fingerprint("") == "e3b0c44298fc");
 }
 
+TEST_CASE("metrics: the remembered last fingerprint never answers for another key") {
+  CHECK(api_key_fingerprint("SECRET-KEY-123") == "d1011906b85c");
+  CHECK(api_key_fingerprint("SECRET-KEY-123") == "d1011906b85c");  // the remembered one
+  CHECK(api_key_fingerprint("SECRET-KEY-124") == "ff0d48b450de");  // same length, one byte apart
+  CHECK(api_key_fingerprint("SECRET-KEY-123") == "d1011906b85c");
+  CHECK(api_key_fingerprint("") == "e3b0c44298fc");
+  CHECK(api_key_fingerprint("SECRET-KEY-124") == "ff0d48b450de");
+}
+
 TEST_CASE("metrics: exact exposition text for a known sequence of observations") {
   metrics m(build_identity{"0.1.0", ""});
   m.count_request("GetProjects", 200);
