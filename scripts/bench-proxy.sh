@@ -6,10 +6,12 @@
 #   env: DURATION=10 (seconds per main run), CONNECTIONS=32, STRACE_DURATION=3
 #        MEMORY=0: skip the memory section (idle RSS, 1000 connections, 1 GiB attachment up and down)
 #        PERF_OUT=FILE: instead, record pcbridge with perf (cpu-clock, call graphs) over one
+#        distinct-request run into FILE (perf report -i FILE), and stop
 #        PERF_CALLGRAPH="--call-graph dwarf": perf's call-graph option (default -g, frame pointers)
 #        CALLGRIND_OUT=FILE: instead, run pcbridge under valgrind callgrind for one distinct-request
-#        run (instruction counts do not depend on the machine's load), write FILE, and stop
-#        distinct-request run into FILE (perf report -i FILE), and stop
+#        run (4 connections; instruction counts do not depend on the machine's load), write
+#        FILE (callgrind_annotate FILE), and stop. Divide by the RESULT line's requests; start-up
+#        (about 0.27 G instructions, mostly loading the system's CA certificates) is included.
 #
 # The upstream is an nginx (one worker) serving a 50-field V2 GetProjectData answer for every
 # project id (a regex location) and the form's schema, plus a static token answer for
@@ -233,8 +235,11 @@ ms() { awk -v u="$1" 'BEGIN{printf "%.2f", u / 1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}'; }
 
 if [ -n "${CALLGRIND_OUT:-}" ]; then
-  run_wrk pcbridge 1 4 "$duration"
+  r="$(run_wrk pcbridge 1 4 "$duration")"
   kill -TERM "$pcb_pid"; wait "$pcb_pid" 2>/dev/null || true
+  echo "$r"
+  total="$(callgrind_annotate "$CALLGRIND_OUT" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')"
+  echo "callgrind: $total instructions in all (start-up included) for $(field requests "$r") requests"
   exit 0
 fi
 if [ -n "${PERF_OUT:-}" ]; then
