@@ -11,7 +11,10 @@ namespace pcbridge::translators {
 
 struct string_hash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  // Not noexcept, on purpose: libstdc++ then keeps each key's hash in its node (as it does for
+  // std::hash<std::string>), so a lookup compares stored hashes instead of hashing every key
+  // it walks past in a bucket: ~170 -> ~60 instructions per field-type lookup (callgrind).
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
 template <class V>
