@@ -48,7 +48,7 @@ const char* level_name(config::log_config::level_kind level) {
   return "info";
 }
 
-std::string or_dash(std::string_view s) { return s.empty() ? std::string("-") : std::string(s); }
+std::string_view or_dash(std::string_view s) { return s.empty() ? std::string_view("-") : s; }
 
 }  // namespace
 
@@ -102,49 +102,36 @@ std::string log_message(std::string_view message) {
 
 namespace {
 
-void append_number(std::string& out, long long n) {
-  char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-  out.append(digits, end);
+void append_field(std::string& out, std::string_view label, std::string_view value) {
+  out += label;
+  append_log_field(out, value);
 }
 
-std::string_view or_dash_view(std::string_view s) { return s.empty() ? std::string_view("-") : s; }
+void append_number_field(std::string& out, std::string_view label, long long n) {
+  out += label;
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+}
 
 }  // namespace
 
 void append_access_text_line(std::string& text, const access_record& r, std::string_view timestamp) {
   // Appended piece by piece into one string: this runs for every request.
   text += timestamp;
-  text += " access rid=";
-  append_log_field(text, r.request_id);
-  text += ' ';
-  append_log_field(text, r.http_method);
-  text += ' ';
-  append_log_field(text, r.path);
-  text += " v1_method=";
-  append_log_field(text, r.v1_method);
-  text += " user=";
-  append_log_field(text, r.user);
-  text += " status=";
-  append_number(text, r.status);
-  text += " upstream_status=";
-  append_number(text, r.upstream_status);
-  text += " upstream_calls=";
-  append_number(text, r.upstream_calls);
-  text += " duration_ms=";
-  append_number(text, r.duration.count());
-  text += " client=";
-  append_log_field(text, or_dash_view(r.client));
-  text += " bytes_in=";
-  append_number(text, static_cast<long long>(r.bytes_in));
-  text += " bytes_out=";
-  append_number(text, static_cast<long long>(r.bytes_out));
-  text += " ua=";
-  append_log_field(text, or_dash_view(r.user_agent));
-  if (!r.note.empty()) {
-    text += " note=";
-    append_log_field(text, r.note);
-  }
+  append_field(text, " access rid=", r.request_id);
+  append_field(text, " ", r.http_method);
+  append_field(text, " ", r.path);
+  append_field(text, " v1_method=", r.v1_method);
+  append_field(text, " user=", r.user);
+  append_number_field(text, " status=", r.status);
+  append_number_field(text, " upstream_status=", r.upstream_status);
+  append_number_field(text, " upstream_calls=", r.upstream_calls);
+  append_number_field(text, " duration_ms=", r.duration.count());
+  append_field(text, " client=", or_dash(r.client));
+  append_number_field(text, " bytes_in=", static_cast<long long>(r.bytes_in));
+  append_number_field(text, " bytes_out=", static_cast<long long>(r.bytes_out));
+  append_field(text, " ua=", or_dash(r.user_agent));
+  if (!r.note.empty()) append_field(text, " note=", r.note);
 }
 
 std::string access_text_line(const access_record& r, std::string_view timestamp) {
@@ -195,13 +182,12 @@ void logger::access(const access_record& r) const {
     if (!r.note.empty()) j["note"] = r.note;
     json_text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
-  const std::string timestamp = json_text.empty() ? utc_now() : std::string();
   bool first = false;
   {
     const std::lock_guard lock(mutex_);
     first = pending_.empty();
     // The text line is written straight into the buffer of lines waiting to be written.
-    if (json_text.empty()) append_access_text_line(pending_, r, timestamp);
+    if (json_text.empty()) append_access_text_line(pending_, r, utc_now());
     else pending_ += json_text;
     pending_.push_back('\n');
     if (pending_.size() >= flush_bytes) {
