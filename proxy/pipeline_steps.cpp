@@ -74,6 +74,13 @@ void name_known_caller(const gateway& g, request_state& st) {
 
 }  // namespace
 
+tr::match_options route_options(const gateway& g, bool admin) {
+  tr::match_options options;
+  options.default_offset = g.cfg->upstream.changed_since_offset;
+  options.admin = admin;
+  return options;
+}
+
 const tr::outcome<tr::route_match>& matched_route(tr::http_verb verb, std::string_view target,
                                                 const tr::match_options& options) {
   // match_v1 is a pure function of these inputs, so the last answer serves a repeat.
@@ -84,8 +91,7 @@ const tr::outcome<tr::route_match>& matched_route(tr::http_verb verb, std::strin
     std::optional<tr::outcome<tr::route_match>> result;
   };
   thread_local last_match last;
-  if (!last.result || last.verb != verb || last.target != target || last.options.admin != options.admin ||
-      last.options.default_offset != options.default_offset) {
+  if (!last.result || last.verb != verb || last.target != target || last.options != options) {
     last.result.emplace(tr::match_v1(verb, target, options));
     last.verb = verb;
     last.target.assign(target);
@@ -98,10 +104,7 @@ const tr::outcome<tr::route_match>& matched_route(tr::http_verb verb, std::strin
 step_result match_route(const gateway& g, request_state& st, bool admin) {
   auto verb = to_verb(st.req.method());
   if (!verb) return refuse(st, "route", 405, "HTTP method not supported");
-  tr::match_options options;
-  options.default_offset = g.cfg->upstream.changed_since_offset;
-  options.admin = admin;
-  const auto& matched = matched_route(*verb, st.req.target(), options);
+  const auto& matched = matched_route(*verb, st.req.target(), route_options(g, admin));
   if (!matched) return refuse(st, "route", matched.error().status, matched.error().message);
   st.route = matched->matched;
   st.v2_target = matched->v2_target;

@@ -26,6 +26,8 @@ std::string new_request_id();
 // An answer pcbridge gives itself, with a short note for the access log.
 step_result refuse(request_state& st, std::string note, int status, const std::string& message);
 
+// The match options of this gateway's configuration, for a client flagged admin or not.
+translators::match_options route_options(const gateway& g, bool admin);
 // translators::match_v1, remembering its last answer (per thread): the head check, the
 // streaming decision and the run of one request each ask for the same match. The reference
 // is valid until the next call.

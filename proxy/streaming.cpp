@@ -209,9 +209,7 @@ awaitable<stream_outcome> run_stream(const gateway& g, request_state& st, stream
 bool pipeline::wants_stream(const request_head& head) const {
   auto verb = to_verb(head.method());
   if (!verb) return false;
-  tr::match_options options;
-  options.default_offset = g_.cfg->upstream.changed_since_offset;
-  const auto& matched = matched_route(*verb, head.target(), options);
+  const auto& matched = matched_route(*verb, head.target(), route_options(g_, false));
   return matched && matched->matched->unavailable.empty() &&
          (matched->matched->request_body == tr::body_kind::binary ||
           matched->matched->response_body == tr::body_kind::binary);

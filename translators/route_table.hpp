@@ -53,6 +53,7 @@ const route& route_for(method_id id);
 struct match_options {
   bool admin = false;                       // client entry has admin: true
   std::string default_offset = "+00:00";    // offset added to a bare changed_since date
+  bool operator==(const match_options&) const = default;
 };
 
 struct route_match {
