@@ -53,10 +53,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   asio::steady_timer slot_freed_;  // the accept loop waits on it while at max_connections
   body_budget buffered_;           // request bodies held in memory, all connections
 
-  template <class Stream>
-  string_response refuse(Stream& stream, http::status status, const std::string& message) const {
-    string_response res =
-        opts_.refusal ? opts_.refusal(status, message, remote_of(stream)) : string_response{status, 11};
+  string_response refuse(const std::string& remote, http::status status, const std::string& message) const {
+    string_response res = opts_.refusal ? opts_.refusal(status, message, remote) : string_response{status, 11};
     if (!opts_.refusal) res.body() = message + "\n";
     res.keep_alive(false);
     res.prepare_payload();
@@ -125,14 +123,14 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
       // where its body would start is unknown.
       const wire::request_facts unknown{11, false, false};
       if (read == wire::head_outcome::too_large) {
-        co_await wire::answer_before_body(stream, refuse(stream, http::status::request_header_fields_too_large,
+        co_await wire::answer_before_body(stream, refuse(remote, http::status::request_header_fields_too_large,
                                                          "request header larger than " +
                                                              std::to_string(opts_.header_limit) + " bytes"),
                                           unknown, true, opts_.idle_timeout);
         co_return;
       }
       if (read == wire::head_outcome::malformed) {
-        co_await wire::answer_before_body(stream, refuse(stream, http::status::bad_request, "malformed HTTP request"), unknown,
+        co_await wire::answer_before_body(stream, refuse(remote, http::status::bad_request, "malformed HTTP request"), unknown,
                                           true, opts_.idle_timeout);
         co_return;
       }
@@ -150,7 +148,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     facts.keep_alive = facts.keep_alive && !draining_;
     const bool body_pending = !head.is_done();
     if (auto problem = wire::head_problem(head.get()))
-      co_return co_await wire::answer_before_body(stream, refuse(stream, http::status::bad_request, *problem), facts,
+      co_return co_await wire::answer_before_body(stream, refuse(remote, http::status::bad_request, *problem), facts,
                                                   body_pending, opts_.idle_timeout);
     // The head check exists to refuse before a body is read (or asked for); a request
     // without one gets the same refusal from its handler, which makes the checks anyway,
@@ -184,7 +182,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     // Beast compares Content-Length with the limit only while reading the head: check it here.
     const auto declared = parser.content_length();
     const auto too_large = [&] {
-      return refuse(stream, http::status::payload_too_large,
+      return refuse(remote, http::status::payload_too_large,
                     "request body larger than " + std::to_string(opts_.body_limit) + " bytes");
     };
     if (declared && *declared > opts_.body_limit)
@@ -192,7 +190,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     // The body's bytes are held from the moment they are read until the answer is written.
     body_budget::reservation held(buffered_);
     const auto no_room = [&] {
-      string_response res = refuse(stream, http::status::service_unavailable,
+      string_response res = refuse(remote, http::status::service_unavailable,
                                    "too many request bodies in memory at once; send it again shortly");
       res.set(http::field::retry_after, "1");
       return res;
