@@ -189,9 +189,13 @@ void BM_GetProjects_1000(benchmark::State& state) {
 }
 BENCHMARK(BM_GetProjects_1000);
 
-void BM_GetProjectData_500(benchmark::State& state) {
-  const std::string input = data_answer(500);
-  auto types = field_types_from_schema(schema(500));
+// A GetProjectData answer translated with its form's types, as the pipeline does.
+void translate_project_data(benchmark::State& state, const std::string& input, const std::string& form_schema) {
+  auto types = field_types_from_schema(form_schema);
+  if (!types) {
+    state.SkipWithError(types.error().message.c_str());
+    return;
+  }
   translate_context ctx;
   ctx.types = &types.value();
   for (auto _ : state) {
@@ -202,6 +206,8 @@ void BM_GetProjectData_500(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(input.size()));
   state.counters["input_bytes"] = static_cast<double>(input.size());
 }
+
+void BM_GetProjectData_500(benchmark::State& state) { translate_project_data(state, data_answer(500), schema(500)); }
 BENCHMARK(BM_GetProjectData_500);
 
 // The case scripts/bench-proxy.sh serves (issue 11): 50 fields (Text, Date, Boolean, Number;
@@ -233,21 +239,7 @@ std::string proxy_case(bool schema) {
 }
 
 void BM_GetProjectData_50_proxy(benchmark::State& state) {
-  const std::string input = proxy_case(false);
-  auto types = field_types_from_schema(proxy_case(true));
-  if (!types) {
-    state.SkipWithError(types.error().message.c_str());
-    return;
-  }
-  translate_context ctx;
-  ctx.types = &types.value();
-  for (auto _ : state) {
-    auto r = v2_response_to_v1(method_id::GetProjectData, input, ctx);
-    if (!r) state.SkipWithError(r.error().message.c_str());
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(input.size()));
-  state.counters["input_bytes"] = static_cast<double>(input.size());
+  translate_project_data(state, proxy_case(false), proxy_case(true));
 }
 BENCHMARK(BM_GetProjectData_50_proxy);
 
