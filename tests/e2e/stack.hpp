@@ -45,6 +45,13 @@ struct stack_options {
   std::vector<std::string> sim_clients;  // more simulator clients, each "ID:SECRET:APIKEY"
 };
 
+// pcbridge lets one upstream operation per `window_ms` through (burst 1): a second request
+// waits in the rate gate for the next window, long enough for a test to act meanwhile.
+inline void one_operation_per_window(stack_options& o, int window_ms) {
+  o.rate_window_ms = window_ms;
+  o.extra_upstream_config = "  operations_per_minute: 1\n  burst: 1\n";
+}
+
 class stack {
  public:
   explicit stack(stack_options options = {});

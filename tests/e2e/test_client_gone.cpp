@@ -21,8 +21,7 @@ using std::chrono::milliseconds;
 stack_options one_slot() {
   stack_options o;
   o.ops_per_minute = 1;
-  o.rate_window_ms = 3000;
-  o.extra_upstream_config = "  operations_per_minute: 1\n  burst: 1\n";
+  one_operation_per_window(o, 3000);
   return o;
 }
 

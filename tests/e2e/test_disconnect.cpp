@@ -32,8 +32,7 @@ int send_and_keep_open(int port, const std::string& request) {
 TEST_CASE("disconnect: a queued request whose client leaves is never sent upstream") {
   stack_options o;
   o.ops_per_minute = 1;
-  o.rate_window_ms = 3000;
-  o.extra_upstream_config = "  operations_per_minute: 1\n  burst: 1\n";
+  one_operation_per_window(o, 3000);
   stack s(o);
   const std::string path = "/Services.svc/v1/Programs/PRG0M4A7B2CD/Projects";
 

@@ -168,8 +168,7 @@ TEST_CASE("ops: only metadata methods count as metadata cache lookups; GetProjec
 TEST_CASE("ops: pcbridge_queue_length shows a request waiting for its turn in the rate gate") {
   stack_options o;
   o.admin = true;
-  o.rate_window_ms = 1500;
-  o.extra_upstream_config = "  operations_per_minute: 1\n  burst: 1\n";
+  one_operation_per_window(o, 1500);
   stack s(o);
   REQUIRE(s.v1("GET", v1 + "/Projects?limit=1").status == 200);  // takes the window's only slot
   auto queued = std::async(std::launch::async, [&] { return s.v1("GET", v1 + "/Projects?limit=2"); });

@@ -136,8 +136,7 @@ TEST_CASE("ops: SIGTERM with five slow requests in flight: all answered 200, new
 TEST_CASE("ops: SIGTERM while a request waits in the rate gate: it still gets its turn and its 200") {
   stack_options o;
   o.admin = true;
-  o.rate_window_ms = 1500;
-  o.extra_upstream_config = "  operations_per_minute: 1\n  burst: 1\n";
+  one_operation_per_window(o, 1500);
   stack s(o);
   REQUIRE(s.v1("GET", v1 + "/Projects?limit=1").status == 200);  // takes the window's only slot
   const auto sent = std::chrono::steady_clock::now();
