@@ -17,10 +17,10 @@ using json::kind;
 // first counts (RFC 8259 §4 leaves duplicates to the reader; V2 sends none).
 class current_pass {
  public:
-  current_pass(method_id m, std::string_view text, const std::unordered_set<std::string_view>& wanted)
-      : m_(m), r_(text), wanted_(wanted) {}
+  current_pass(method_id m, std::string_view text, const id_index& wanted, std::size_t wanted_count)
+      : m_(m), r_(text), wanted_(wanted), found_(wanted_count) {}
 
-  outcome<current_values_by_id> run() {
+  outcome<current_lists> run() {
     if (r_.peek() == kind::object) {
       r_.begin_container();
       bool seen = false;
@@ -85,79 +85,84 @@ class current_pass {
     return !r_.failed();
   }
 
-  // A string member's value, copied (the view may point into storage_); nullopt for any other kind.
-  bool read_optional_string(std::optional<std::string>& out, int depth) {
-    if (r_.peek() != kind::string) {
-      out.reset();
-      return r_.skip_value(depth);
-    }
+  // A string member's value as a view (into the text, or into `storage` when it had escapes);
+  // nullopt for any other kind.
+  bool read_optional_string(std::optional<std::string_view>& out, std::string& storage, int depth) {
+    out.reset();
+    if (r_.peek() != kind::string) return r_.skip_value(depth);
     std::string_view s;
-    if (!r_.read_string(s, storage_)) return false;
+    if (!r_.read_string(s, storage)) return false;
     out.emplace(s);
     return true;
   }
 
+  // The members a field's values are read from are viewed, not copied: only a wanted field's
+  // values are copied, once its ids are known (they may come after its values).
   bool read_field(std::size_t i) {
     if (r_.peek() != kind::object) return r_.skip_value(3);  // not a field: nothing to find in it
     r_.begin_container();
-    std::optional<std::string> id, custom_id, value;
-    std::vector<std::string> values;
+    std::optional<std::string_view> id, custom_id, value;
     bool has_values = false;
     std::size_t bad_item = none;  // first Values item that is no string, null, number or boolean
     while (r_.next_key(key_, storage_)) {
       bool ok = true;
-      if (key_ == "DataFieldId") ok = read_optional_string(id, 4);
-      else if (key_ == "CustomId") ok = read_optional_string(custom_id, 4);
-      else if (key_ == "Value") ok = read_optional_string(value, 4);
-      else if (key_ == "Values") ok = read_values(values, has_values, bad_item);
+      if (key_ == "DataFieldId") ok = read_optional_string(id, id_storage_, 4);
+      else if (key_ == "CustomId") ok = read_optional_string(custom_id, custom_id_storage_, 4);
+      else if (key_ == "Value") ok = read_optional_string(value, value_storage_, 4);
+      else if (key_ == "Values") ok = read_values(has_values, bad_item);
       else ok = r_.skip_value(4);
       if (!ok) return false;
     }
     if (r_.failed()) return false;
-    for (const std::optional<std::string>* name : {&id, &custom_id}) {
-      if (!*name || !wanted_.contains(**name) || found_.contains(**name)) continue;
+    for (const std::optional<std::string_view>* name : {&id, &custom_id}) {
+      if (!*name) continue;
+      const std::optional<std::uint32_t> number = wanted_.find(**name);
+      if (!number || found_[*number]) continue;
       if (has_values && bad_item != none) {
         note(bad_answer(m_, "Project.DataFields[" + std::to_string(i) + "].Values[" + std::to_string(bad_item) + "]",
                         "is not a string"));
         continue;
       }
-      std::vector<std::string>& list = found_[**name];
-      if (has_values) list = values;
-      else if (value) list.push_back(*value);
+      std::vector<std::string>& list = found_[*number].emplace();
+      if (has_values) list.assign(values_.begin(), values_.begin() + static_cast<std::ptrdiff_t>(values_count_));
+      else if (value) list.emplace_back(*value);
     }
     return true;
   }
 
-  bool read_values(std::vector<std::string>& values, bool& has_values, std::size_t& bad_item) {
-    values.clear();
+  // The items go to values_[0 .. values_count_), whose strings are reused from field to field.
+  bool read_values(bool& has_values, std::size_t& bad_item) {
+    values_count_ = 0;
     bad_item = none;
     has_values = r_.peek() == kind::array;
     if (!has_values) return r_.skip_value(4);
     r_.begin_container();
     for (std::size_t j = 0; r_.next_item(); ++j) {
+      if (values_count_ == values_.size()) values_.emplace_back();
+      std::string& item = values_[values_count_++];
       std::string_view s;
       bool b = false;
       switch (r_.peek()) {
         case kind::string:
           if (!r_.read_string(s, storage_)) return false;
-          values.emplace_back(s);
+          item.assign(s);
           break;
         case kind::null:
           if (!r_.read_null()) return false;
-          values.emplace_back();
+          item.clear();
           break;
         case kind::number:
           if (!r_.read_number(s)) return false;
-          values.emplace_back(s);
+          item.assign(s);
           break;
         case kind::boolean:
           if (!r_.read_boolean(b)) return false;
-          values.emplace_back(b ? "true" : "false");
+          item.assign(b ? "true" : "false");
           break;
         default:
           if (!r_.skip_value(5)) return false;
           if (bad_item == none) bad_item = j;
-          values.emplace_back();
+          item.clear();
       }
     }
     return !r_.failed();
@@ -165,18 +170,21 @@ class current_pass {
 
   method_id m_;
   json::reader r_;
-  const std::unordered_set<std::string_view>& wanted_;
-  current_values_by_id found_;
+  const id_index& wanted_;
+  current_lists found_;  // by wanted number
   std::optional<failure> shape_;
   std::string_view key_;
-  std::string storage_;
+  std::string storage_;  // member names and Values items with escapes
+  std::string id_storage_, custom_id_storage_, value_storage_;
+  std::vector<std::string> values_;
+  std::size_t values_count_ = 0;
 };
 
 }  // namespace
 
-outcome<current_values_by_id> read_current_values(method_id m, std::string_view v2_json,
-                                                  const std::unordered_set<std::string_view>& wanted) {
-  return current_pass(m, v2_json, wanted).run();
+outcome<current_lists> read_current_values(method_id m, std::string_view v2_json, const id_index& wanted,
+                                           std::size_t wanted_count) {
+  return current_pass(m, v2_json, wanted, wanted_count).run();
 }
 
 }  // namespace pcbridge::translators::v1_xml

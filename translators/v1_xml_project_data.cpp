@@ -1,12 +1,12 @@
 // SetProjectData: V1 DataField elements -> V2 DataFields, grouping multi-instance fields and
 // merging a partial instance write with the current data (mapping.md §5).
 #include <algorithm>
-#include <unordered_set>
+#include <deque>
 #include <string>
 #include <vector>
 
 #include "translators/current_data.hpp"
-#include "translators/string_hash.hpp"
+#include "translators/id_index.hpp"
 #include "translators/v1_xml_jobs.hpp"
 #include "translators/value_format.hpp"
 
@@ -25,42 +25,57 @@ constexpr long max_instance_index = 9999;
 // evidence in compat_profile.cpp). `clear`: single-instance fields send "Value":null, an
 // instance becomes "" (an instance without a value); `skip`: the element is ignored.
 
-// A data-field value in a request, typed through the schema or by pattern (mapping.md §3).
-// False (with `error`) when a Date field's value is not a date.
-bool convert_value(method_id m, std::string_view field, std::string& value, const translate_context& ctx,
-                   int& fallbacks, failure& error) {
-  const std::optional<value_type> type = ctx.types ? ctx.types->find(field) : std::nullopt;
+// A value to send: a view of the request's own text (or of a literal), or the text it owns
+// when converting made a new one (a V2 date). Most values pass through unchanged, so they
+// are not copied.
+struct value_text {
+  std::string_view view;
+  std::string own;
+  bool owned = false;
+
+  std::string_view get() const { return owned ? std::string_view(own) : view; }
+  void set_owned(std::string s) {
+    own = std::move(s);
+    owned = true;
+  }
+};
+
+// A data-field value in a request, typed through the schema (`type`, when it knows the field)
+// or by pattern (mapping.md §3). False (with `error`) when a Date field's value is not a date.
+bool convert_value(method_id m, std::string_view field, std::string_view value, std::optional<value_type> type,
+                   value_text& out, int& fallbacks, failure& error) {
+  out.view = value;
   if (type) {
     switch (*type) {
       case value_type::date: {
         if (trim(value).empty()) {
-          value.clear();
+          out.view = {};
           return true;
         }
         const auto d = vf::parse_v1_date(trim(value));
         if (!d) {
-          error = bad_request(m, "DataField " + std::string(field) + ": \"" + value + "\" is not a date (expected " +
-                                     std::string(vf::v1_date_shapes) + ")");
+          error = bad_request(m, "DataField " + std::string(field) + ": \"" + std::string(value) +
+                                     "\" is not a date (expected " + std::string(vf::v1_date_shapes) + ")");
           return false;
         }
-        value = vf::format_v2_date(*d);
+        out.set_owned(vf::format_v2_date(*d));
         return true;
       }
       case value_type::boolean:
-        if (auto b = vf::parse_v1_boolean(value)) value.assign(*b);
+        if (auto b = vf::parse_v1_boolean(value)) out.view = *b;  // a literal: "true" or "false"
         return true;
       case value_type::text: return true;
     }
     return true;
   }
   // No schema: exact V1 patterns only.
-  if (value.find('/') != std::string::npos && !vf::is_v2_date(value)) {
+  if (value.find('/') != std::string_view::npos && !vf::is_v2_date(value)) {
     if (auto d = vf::parse_v1_date(value)) {
-      value = vf::format_v2_date(*d);
+      out.set_owned(vf::format_v2_date(*d));
       ++fallbacks;
     }
   } else if (value == "True" || value == "False") {
-    value = value == "True" ? "true" : "false";
+    out.view = value == "True" ? "true" : "false";
     ++fallbacks;
   }
   return true;
@@ -98,15 +113,17 @@ bool looks_masked(std::string_view v) {
 
 struct instance_value {
   long index = 0;
-  std::string value;
+  value_text value;
 };
 
+// One DataFieldId of the write. Views point into the parsed request (ids, most values) or
+// into the current data read for the patch (`whole`), both alive until the body is written.
 struct field_group {
-  std::string id;
+  std::string_view id;
   bool multi = false;
-  std::optional<std::string> value;        // single-instance fields
+  std::optional<value_text> value;         // single-instance fields
   std::vector<instance_value> instances;   // multi-instance fields, sorted by index
-  std::vector<std::string> whole;          // the list to send
+  std::vector<std::string_view> whole;     // the list to send
 };
 
 }  // namespace
@@ -124,45 +141,59 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
   groups.reserve(elements);  // no regrowth copying groups while they are built
   // id -> its group: the multi-instance group of that id, or the first single-value one (the
   // same single id may be sent twice; an id both with and without an index is a 400).
-  string_map<std::size_t> group_of;
-  group_of.reserve(elements);
+  id_index group_of(elements);
   int position = 0;
   static constexpr std::string_view names[] = {"DataFieldId", "Value", "Instance", "InstanceId"};
-  std::optional<std::string> fields[std::size(names)];
+  std::optional<std::string_view> fields[std::size(names)];
+  std::string child_texts[std::size(names)];
+  std::deque<std::string> kept;
   for (pugi::xml_node df = first_element(data_fields); df; df = next_element(df)) {
     if (local_name(df.name()) != "DataField") continue;
     ++position;
-    fields_of(df, names, fields);
-    std::optional<std::string>& id = fields[0];
-    if (!id || trim(*id).empty()) return bad_request(m, "DataField #" + std::to_string(position) + " has no DataFieldId");
-    if (const std::string_view t = trim(*id); t.size() != id->size()) id = std::string(t);
-    std::optional<std::string>& value = fields[1];
-    std::optional<std::string>& index_text = fields[2] ? fields[2] : fields[3];
-    if (!value && ctx.profile().data_field_without_value == missing_value::skip) continue;
-    if (value && !convert_value(m, *id, *value, ctx, result.typing_fallbacks, error)) return error;
-    // A field the schema marks multi-instance, sent without an index, is instance 0 (mapping.md §5).
-    if (!index_text && ctx.types && ctx.types->is_multi_instance(*id)) index_text = "0";
-
-    const auto [known, added] = group_of.try_emplace(*id, groups.size());
-    if (!index_text) {
-      if (!added && groups[known->second].multi) {
-        return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
+    field_views_of(df, names, fields, child_texts);
+    // A child element's text (V2 style) is viewed in child_texts, which the next element
+    // reuses: such texts move to `kept` (a deque, whose strings stay where they are).
+    for (std::size_t i = 0; i < std::size(names); ++i) {
+      if (fields[i] && fields[i]->data() == child_texts[i].data()) {
+        kept.push_back(std::move(child_texts[i]));
+        fields[i] = kept.back();
       }
-      groups.push_back(field_group{std::move(*id), false, std::move(value), {}, {}});
+    }
+    if (!fields[0] || trim(*fields[0]).empty()) {
+      return bad_request(m, "DataField #" + std::to_string(position) + " has no DataFieldId");
+    }
+    const std::string_view id = trim(*fields[0]);
+    const std::optional<std::string_view>& value = fields[1];
+    std::optional<std::string_view> index_text = fields[2] ? fields[2] : fields[3];
+    if (!value && ctx.profile().data_field_without_value == missing_value::skip) continue;
+    std::optional<value_text> converted;
+    if (value) {
+      converted.emplace();
+      const std::optional<value_type> type = ctx.types ? ctx.types->find(id) : std::nullopt;
+      if (!convert_value(m, id, *value, type, *converted, result.typing_fallbacks, error)) return error;
+    }
+    // A field the schema marks multi-instance, sent without an index, is instance 0 (mapping.md §5).
+    if (!index_text && ctx.types && ctx.types->is_multi_instance(id)) index_text = "0";
+
+    const auto [known, added] = group_of.try_emplace(id, static_cast<std::uint32_t>(groups.size()));
+    if (!index_text) {
+      if (!added && groups[known].multi) {
+        return bad_request(m, "DataField " + std::string(id) + " is sent both with and without an instance index");
+      }
+      groups.push_back(field_group{id, false, std::move(converted), {}, {}});
       continue;
     }
     const std::optional<long> index = parse_index(*index_text);
     if (!index || *index > max_instance_index) {
-      return bad_request(m, "DataField " + *id + ": instance index \"" + *index_text +
+      return bad_request(m, "DataField " + std::string(id) + ": instance index \"" + std::string(*index_text) +
                                 "\" is not an integer from 0 to " + std::to_string(max_instance_index));
     }
-    if (!added && !groups[known->second].multi) {
-      return bad_request(m, "DataField " + *id + " is sent both with and without an instance index");
+    if (!added && !groups[known].multi) {
+      return bad_request(m, "DataField " + std::string(id) + " is sent both with and without an instance index");
     }
-    if (added) groups.push_back(field_group{std::move(*id), true, std::nullopt, {}, {}});
-    groups[known->second].instances.push_back(instance_value{*index, value.value_or(std::string())});
+    if (added) groups.push_back(field_group{id, true, std::nullopt, {}, {}});
+    groups[known].instances.push_back(instance_value{*index, converted ? std::move(*converted) : value_text{}});
   }
-
   // Any write with instance indexes patches the current list: V1 addressed instances one by
   // one, so a write never sends a shorter list than the current one (mapping.md §5).
   bool instances = false;
@@ -173,7 +204,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
                      [](const instance_value& a, const instance_value& b) { return a.index < b.index; });
     for (std::size_t i = 0; i + 1 < g.instances.size(); ++i) {
       if (g.instances[i].index == g.instances[i + 1].index) {
-        return bad_request(m, "DataField " + g.id + " has instance " + std::to_string(g.instances[i].index) +
+        return bad_request(m, "DataField " + std::string(g.id) + " has instance " + std::to_string(g.instances[i].index) +
                                   " more than once");
       }
     }
@@ -184,20 +215,23 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       result.needs_current_data = true;
       return result;
     }
-    std::unordered_set<std::string_view> wanted;
+    // The multi-instance ids, numbered in group order: read_current_values answers by number.
+    id_index wanted(groups.size());
+    std::uint32_t wanted_count = 0;
     for (const auto& g : groups)
-      if (g.multi) wanted.insert(g.id);
-    auto read = read_current_values(m, *current, wanted);
+      if (g.multi) wanted.try_emplace(g.id, wanted_count++);
+    const auto read = read_current_values(m, *current, wanted, wanted_count);
     if (!read) return read.error();
+    std::uint32_t number = 0;
     for (auto& g : groups) {
       if (!g.multi) continue;
-      if (auto it = read->find(g.id); it != read->end()) g.whole = std::move(it->second);
+      if (const auto& list = (*read)[number++]) g.whole.assign(list->begin(), list->end());
       // An instance the client did not send is written back as read: never a mask.
       for (std::size_t i = 0, next = 0; i < g.whole.size(); ++i) {
         while (next < g.instances.size() && static_cast<std::size_t>(g.instances[next].index) < i) ++next;
         const bool sent = next < g.instances.size() && static_cast<std::size_t>(g.instances[next].index) == i;
         if (!sent && looks_masked(g.whole[i])) {
-          return failure{409, std::string(method_name(m)) + ": DataField " + g.id + ": instance " + std::to_string(i) +
+          return failure{409, std::string(method_name(m)) + ": DataField " + std::string(g.id) + ": instance " + std::to_string(i) +
                                   " reads as masked (sensitive data), so writing only some instances would store the "
                                   "mask over it; nothing was written: send every instance of this field in one request"};
         }
@@ -205,7 +239,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       for (auto& inst : g.instances) {
         const auto i = static_cast<std::size_t>(inst.index);
         if (g.whole.size() <= i) g.whole.resize(i + 1);
-        g.whole[i] = std::move(inst.value);
+        g.whole[i] = inst.value.get();
       }
     }
   }
@@ -228,7 +262,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       out += "]}";
     } else if (g.value) {
       out += R"(,"Value":)";
-      vf::append_json_string(out, *g.value);
+      vf::append_json_string(out, g.value->get());
       out += '}';
     } else {
       out += R"(,"Value":null})";

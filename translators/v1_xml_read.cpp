@@ -29,12 +29,7 @@ failure bad_answer(method_id m, std::string_view path, std::string_view problem)
   return failure{502, std::move(message)};
 }
 
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view ws = " \t\r\n";
-  const auto b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(ws) - b + 1);
-}
+std::string_view trim(std::string_view s) { return vf::trim(s); }
 
 std::string_view local_name(std::string_view name) {
   const auto colon = name.find(':');
@@ -83,7 +78,8 @@ std::optional<std::string> field_of(pugi::xml_node n, std::string_view name) {
   return std::nullopt;
 }
 
-void fields_of(pugi::xml_node n, std::span<const std::string_view> names, std::span<std::optional<std::string>> out) {
+void field_views_of(pugi::xml_node n, std::span<const std::string_view> names,
+                    std::span<std::optional<std::string_view>> out, std::span<std::string> storage) {
   for (auto& o : out) o.reset();
   std::size_t missing = names.size();
   for (pugi::xml_attribute a = n.first_attribute(); a && missing > 0; a = a.next_attribute()) {
@@ -99,9 +95,13 @@ void fields_of(pugi::xml_node n, std::span<const std::string_view> names, std::s
     }
   }
   if (missing == 0 || !first_element(n)) return;
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (!out[i])
-      if (pugi::xml_node c = child_named(n, names[i])) out[i] = text_content(c);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (out[i]) continue;
+    if (pugi::xml_node c = child_named(n, names[i])) {
+      storage[i] = text_content(c);
+      out[i].emplace(storage[i]);
+    }
+  }
 }
 
 namespace {

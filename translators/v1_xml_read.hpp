@@ -38,8 +38,12 @@ pugi::xml_node child_named(pugi::xml_node n, std::string_view name);
 std::optional<std::string> field_of(pugi::xml_node n, std::string_view name);
 // field_of for several names at once (out[i] for names[i]): one pass over the attributes,
 // then the child elements only for names no attribute gave. For elements with many fields
-// (DataField) this is the difference between one attribute walk and one per name.
-void fields_of(pugi::xml_node n, std::span<const std::string_view> names, std::span<std::optional<std::string>> out);
+// (DataField) this is the difference between one attribute walk and one per name. Copies
+// nothing: out[i] views the attribute's value in the document (load() has decoded its
+// references) or a child element's text, which is joined into storage[i] (storage has one
+// string per name). Valid while the document and `storage` are.
+void field_views_of(pugi::xml_node n, std::span<const std::string_view> names,
+                    std::span<std::optional<std::string_view>> out, std::span<std::string> storage);
 
 // Parses the body (one root element; references decoded, 400 for one naming no XML character
 // or an undefined entity) and checks depth, the node budget (`max_nodes` elements + attributes,

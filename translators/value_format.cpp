@@ -18,14 +18,6 @@ bool all_digits(std::string_view s) {
   return !s.empty();
 }
 
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view ws = " \t\r\n";
-  const auto b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(ws);
-  return s.substr(b, e - b + 1);
-}
-
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -133,6 +125,16 @@ void append_hex4(std::string& out, std::uint32_t v, int digits) {
 }
 
 }  // namespace
+
+// A byte loop: find_first_not_of(" \t\r\n") calls memchr for every byte it tests, and
+// trim runs on every id and value of a request (5% of a SetProjectData write, callgrind).
+std::string_view trim(std::string_view s) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t b = 0, e = s.size();
+  while (b < e && space(s[b])) ++b;
+  while (e > b && space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
 
 bool is_v2_boolean(std::string_view s) { return s == "true" || s == "false"; }
 

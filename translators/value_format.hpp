@@ -9,6 +9,9 @@
 
 namespace pcbridge::translators::value_format {
 
+// `s` without leading and trailing XML whitespace (space, tab, CR, LF).
+std::string_view trim(std::string_view s);
+
 struct civil_date {
   int year = 0;
   int month = 0;
