@@ -137,7 +137,8 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
       if (current.result.failure != upstream_failure::none)
         co_return failure_answer(st, current.result, cfg.upstream.timeout_ms);
       if (current.result.response.result_int() / 100 != 2) co_return upstream_error_answer(st, current.result);
-      auto patched = tr::v1_request_to_v2_with_current(*parsed, current.result.response.body(), ctx);
+      // The first step's grouped fields are patched: the XML is not translated a third time.
+      auto patched = tr::v1_request_to_v2_with_current(*request, current.result.response.body());
       if (!patched) co_return *refuse(st, "bad_request_body", patched.error().status, patched.error().message);
       body = std::move(patched->body);
     }

@@ -4,6 +4,7 @@
 
 #include "translators/json_to_v1_xml.hpp"
 #include "translators/response_rules.hpp"
+#include "translators/v1_xml_jobs.hpp"
 #include "translators/v1_xml_to_json.hpp"
 
 namespace pcbridge::translators {
@@ -30,6 +31,11 @@ outcome<translated> v1_request_to_v2(const v1_request& request, const translate_
 outcome<translated> v1_request_to_v2_with_current(const v1_request& request, std::string_view current_v2_json,
                                                   const translate_context& ctx) {
   return v1_xml_to_json(request, current_v2_json, ctx);
+}
+
+outcome<translated> v1_request_to_v2_with_current(const translated& first_step, std::string_view current_v2_json) {
+  if (!first_step.pending) return failure{500, "SetProjectData: no pending write to patch the current data into"};
+  return v1_xml::finish_project_data(*first_step.pending, current_v2_json);
 }
 
 }  // namespace pcbridge::translators

@@ -34,6 +34,10 @@ struct translate_context {
   const compat_profile& profile() const { return compat ? *compat : default_compat_profile(); }
 };
 
+// The fields of a partial multi-instance SetProjectData, grouped and typed, waiting for the
+// current data (v1_xml_project_data.cpp). Opaque; it keeps its parsed request alive.
+struct pending_write;
+
 struct translated {
   std::string body;              // V1 XML (responses) or V2 JSON (requests)
   int typing_fallbacks = 0;      // values typed by pattern because no schema was known
@@ -41,6 +45,9 @@ struct translated {
   // current data (GET of the same V2 path) and call v1_request_to_v2_with_current.
   // `body` is empty when this is set.
   bool needs_current_data = false;
+  // With needs_current_data, from the v1_request overload: the step so far, for the overload
+  // of v1_request_to_v2_with_current that takes it (the XML is not read again).
+  std::shared_ptr<const pending_write> pending = nullptr;
 };
 
 // V2 JSON answer -> V1 XML document (declaration, v1 namespace on the root). An empty body
@@ -67,14 +74,16 @@ outcome<translated> v1_request_to_v2_with_current(method_id method, std::string_
 class v1_request {
  public:
   struct state;
-  explicit v1_request(std::unique_ptr<state> s);
+  explicit v1_request(std::shared_ptr<state> s);
   v1_request(v1_request&&) noexcept;
   v1_request& operator=(v1_request&&) noexcept;
   ~v1_request();
   const state& get() const { return *state_; }
+  // Shared with a pending write (translated::pending) that views the document.
+  std::shared_ptr<const state> share() const { return state_; }
 
  private:
-  std::unique_ptr<state> state_;
+  std::shared_ptr<state> state_;
 };
 
 outcome<v1_request> read_v1_request(method_id method, std::string_view v1_xml, const translate_context& ctx);
@@ -82,6 +91,9 @@ outcome<v1_request> read_v1_request(method_id method, std::string_view v1_xml, c
 outcome<translated> v1_request_to_v2(const v1_request& request, const translate_context& ctx);
 outcome<translated> v1_request_to_v2_with_current(const v1_request& request, std::string_view current_v2_json,
                                                   const translate_context& ctx);
+// The second step from the first one's answer (`first_step.pending` set): the types and the
+// profile of that step apply. 500 when `first_step` has no pending write (a caller's bug).
+outcome<translated> v1_request_to_v2_with_current(const translated& first_step, std::string_view current_v2_json);
 
 // pcbridge's V1 error body in the profile's form (mapping.md §7, compat error_body):
 //   xml   <?xml ...?><Error xmlns="v1" Status=".." Message=".." RequestId=".."/>

@@ -1,6 +1,7 @@
 // SetProjectData: V1 DataField elements -> V2 DataFields, grouping multi-instance fields and
 // merging a partial instance write with the current data (mapping.md §5).
 #include <algorithm>
+#include <memory>
 #include <deque>
 #include <string>
 #include <vector>
@@ -10,9 +11,11 @@
 #include "translators/v1_xml_jobs.hpp"
 #include "translators/value_format.hpp"
 
-namespace pcbridge::translators::v1_xml {
+namespace pcbridge::translators {
 
 namespace {
+
+using namespace v1_xml;
 
 namespace vf = value_format;
 
@@ -117,25 +120,31 @@ struct instance_value {
 };
 
 // One DataFieldId of the write. Views point into the parsed request (ids, most values) or
-// into the current data read for the patch (`whole`), both alive until the body is written.
+// into project_data_plan::kept.
 struct field_group {
   std::string_view id;
   bool multi = false;
   std::optional<value_text> value;         // single-instance fields
   std::vector<instance_value> instances;   // multi-instance fields, sorted by index
-  std::vector<std::string_view> whole;     // the list to send
 };
 
-}  // namespace
+// The write's fields, grouped (group_fields); `kept` holds the child texts of V2-style
+// elements the groups view.
+struct project_data_plan {
+  std::vector<field_group> groups;
+  std::deque<std::string> kept;
+  int typing_fallbacks = 0;
+  bool instances = false;  // some field is written by instance index: needs the current data
+};
 
-outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::optional<std::string_view> current,
-                                     const translate_context& ctx) {
+// Reads the DataField elements into groups; 400 for what V1 could not have meant.
+std::optional<failure> group_fields(method_id m, pugi::xml_node root, const translate_context& ctx,
+                                    project_data_plan& plan) {
   const pugi::xml_node project = child_named(root, "Project");
   if (!project) return bad_request(m, "request has no Project element");
-  translated result;
   failure error;
   const pugi::xml_node data_fields = child_named(project, "DataFields");
-  std::vector<field_group> groups;
+  std::vector<field_group>& groups = plan.groups;
   std::size_t elements = 0;
   for (pugi::xml_node df = first_element(data_fields); df; df = next_element(df)) ++elements;
   groups.reserve(elements);  // no regrowth copying groups while they are built
@@ -146,7 +155,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
   static constexpr std::string_view names[] = {"DataFieldId", "Value", "Instance", "InstanceId"};
   std::optional<std::string_view> fields[std::size(names)];
   std::string child_texts[std::size(names)];
-  std::deque<std::string> kept;
+  std::deque<std::string>& kept = plan.kept;
   for (pugi::xml_node df = first_element(data_fields); df; df = next_element(df)) {
     if (local_name(df.name()) != "DataField") continue;
     ++position;
@@ -170,7 +179,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
     if (value) {
       converted.emplace();
       const std::optional<value_type> type = ctx.types ? ctx.types->find(id) : std::nullopt;
-      if (!convert_value(m, id, *value, type, *converted, result.typing_fallbacks, error)) return error;
+      if (!convert_value(m, id, *value, type, *converted, plan.typing_fallbacks, error)) return error;
     }
     // A field the schema marks multi-instance, sent without an index, is instance 0 (mapping.md §5).
     if (!index_text && ctx.types && ctx.types->is_multi_instance(id)) index_text = "0";
@@ -180,7 +189,7 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       if (!added && groups[known].multi) {
         return bad_request(m, "DataField " + std::string(id) + " is sent both with and without an instance index");
       }
-      groups.push_back(field_group{id, false, std::move(converted), {}, {}});
+      groups.push_back(field_group{id, false, std::move(converted), {}});
       continue;
     }
     const std::optional<long> index = parse_index(*index_text);
@@ -191,15 +200,14 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
     if (!added && !groups[known].multi) {
       return bad_request(m, "DataField " + std::string(id) + " is sent both with and without an instance index");
     }
-    if (added) groups.push_back(field_group{id, true, std::nullopt, {}, {}});
+    if (added) groups.push_back(field_group{id, true, std::nullopt, {}});
     groups[known].instances.push_back(instance_value{*index, converted ? std::move(*converted) : value_text{}});
   }
   // Any write with instance indexes patches the current list: V1 addressed instances one by
   // one, so a write never sends a shorter list than the current one (mapping.md §5).
-  bool instances = false;
   for (auto& g : groups) {
     if (!g.multi) continue;
-    instances = true;
+    plan.instances = true;
     std::stable_sort(g.instances.begin(), g.instances.end(),
                      [](const instance_value& a, const instance_value& b) { return a.index < b.index; });
     for (std::size_t i = 0; i + 1 < g.instances.size(); ++i) {
@@ -209,45 +217,61 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
       }
     }
   }
+  return std::nullopt;
+}
 
-  if (instances) {
-    if (!current) {
-      result.needs_current_data = true;
-      return result;
+// The list each multi-instance group sends (in group order), and the current values its
+// views may point into.
+struct patched_lists {
+  current_lists current;
+  std::vector<std::vector<std::string_view>> whole;
+};
+
+// Patches the instances the write names into the current lists (mapping.md §5). 409 when an
+// instance the client did not send reads as masked.
+std::optional<failure> patch_with_current(method_id m, const std::vector<field_group>& groups, std::string_view current,
+                                          patched_lists& out) {
+  // The multi-instance ids, numbered in group order: read_current_values answers by number.
+  id_index wanted(groups.size());
+  std::uint32_t wanted_count = 0;
+  for (const auto& g : groups)
+    if (g.multi) wanted.try_emplace(g.id, wanted_count++);
+  auto read = read_current_values(m, current, wanted, wanted_count);
+  if (!read) return read.error();
+  out.current = std::move(*read);
+  out.whole.resize(wanted_count);
+  std::uint32_t number = 0;
+  for (const auto& g : groups) {
+    if (!g.multi) continue;
+    std::vector<std::string_view>& whole = out.whole[number];
+    if (const auto& list = out.current[number++]) whole.assign(list->begin(), list->end());
+    // An instance the client did not send is written back as read: never a mask.
+    for (std::size_t i = 0, next = 0; i < whole.size(); ++i) {
+      while (next < g.instances.size() && static_cast<std::size_t>(g.instances[next].index) < i) ++next;
+      const bool sent = next < g.instances.size() && static_cast<std::size_t>(g.instances[next].index) == i;
+      if (!sent && looks_masked(whole[i])) {
+        return failure{409, std::string(method_name(m)) + ": DataField " + std::string(g.id) + ": instance " +
+                                std::to_string(i) +
+                                " reads as masked (sensitive data), so writing only some instances would store the "
+                                "mask over it; nothing was written: send every instance of this field in one request"};
+      }
     }
-    // The multi-instance ids, numbered in group order: read_current_values answers by number.
-    id_index wanted(groups.size());
-    std::uint32_t wanted_count = 0;
-    for (const auto& g : groups)
-      if (g.multi) wanted.try_emplace(g.id, wanted_count++);
-    const auto read = read_current_values(m, *current, wanted, wanted_count);
-    if (!read) return read.error();
-    std::uint32_t number = 0;
-    for (auto& g : groups) {
-      if (!g.multi) continue;
-      if (const auto& list = (*read)[number++]) g.whole.assign(list->begin(), list->end());
-      // An instance the client did not send is written back as read: never a mask.
-      for (std::size_t i = 0, next = 0; i < g.whole.size(); ++i) {
-        while (next < g.instances.size() && static_cast<std::size_t>(g.instances[next].index) < i) ++next;
-        const bool sent = next < g.instances.size() && static_cast<std::size_t>(g.instances[next].index) == i;
-        if (!sent && looks_masked(g.whole[i])) {
-          return failure{409, std::string(method_name(m)) + ": DataField " + std::string(g.id) + ": instance " + std::to_string(i) +
-                                  " reads as masked (sensitive data), so writing only some instances would store the "
-                                  "mask over it; nothing was written: send every instance of this field in one request"};
-        }
-      }
-      for (auto& inst : g.instances) {
-        const auto i = static_cast<std::size_t>(inst.index);
-        if (g.whole.size() <= i) g.whole.resize(i + 1);
-        g.whole[i] = inst.value.get();
-      }
+    for (const auto& inst : g.instances) {
+      const auto i = static_cast<std::size_t>(inst.index);
+      if (whole.size() <= i) whole.resize(i + 1);
+      whole[i] = inst.value.get();
     }
   }
+  return std::nullopt;
+}
 
-  std::string& out = result.body;
+// The V2 body; `lists` is null when no group is multi-instance.
+std::string write_body(const std::vector<field_group>& groups, const patched_lists* lists) {
+  std::string out;
   out.reserve(64 + groups.size() * 48);
   out += R"({"Project":{"DataFields":[)";
   bool first = true;
+  std::size_t number = 0;
   for (const auto& g : groups) {
     if (!first) out += ',';
     first = false;
@@ -255,9 +279,10 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
     vf::append_json_string(out, g.id);
     if (g.multi) {
       out += R"(,"Values":[)";
-      for (std::size_t i = 0; i < g.whole.size(); ++i) {
+      const std::vector<std::string_view>& whole = lists->whole[number++];
+      for (std::size_t i = 0; i < whole.size(); ++i) {
         if (i) out += ',';
-        vf::append_json_string(out, g.whole[i]);
+        vf::append_json_string(out, whole[i]);
       }
       out += "]}";
     } else if (g.value) {
@@ -269,7 +294,52 @@ outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::opti
     }
   }
   out += "]}}";
+  return out;
+}
+
+outcome<translated> write_with_current(method_id m, const project_data_plan& plan, std::string_view current) {
+  patched_lists lists;
+  if (auto error = patch_with_current(m, plan.groups, current, lists)) return *error;
+  translated result;
+  result.typing_fallbacks = plan.typing_fallbacks;
+  result.body = write_body(plan.groups, &lists);
   return result;
 }
 
-}  // namespace pcbridge::translators::v1_xml
+}  // namespace
+
+// A first step that waits for the current data (translate.hpp).
+struct pending_write {
+  method_id method;
+  std::shared_ptr<const void> owner;  // the parsed request the plan's views point into
+  project_data_plan plan;
+};
+
+namespace v1_xml {
+
+outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::optional<std::string_view> current,
+                                     const translate_context& ctx, std::shared_ptr<const void> owner) {
+  project_data_plan plan;
+  if (auto error = group_fields(m, root, ctx, plan)) return *error;
+  if (!plan.instances) {
+    translated result;
+    result.typing_fallbacks = plan.typing_fallbacks;
+    result.body = write_body(plan.groups, nullptr);
+    return result;
+  }
+  // Any write with instance indexes patches the current list: V1 addressed instances one by
+  // one, so a write never sends a shorter list than the current one (mapping.md §5).
+  if (current) return write_with_current(m, plan, *current);
+  translated result;
+  result.typing_fallbacks = plan.typing_fallbacks;
+  result.needs_current_data = true;
+  if (owner) result.pending = std::make_shared<const pending_write>(pending_write{m, std::move(owner), std::move(plan)});
+  return result;
+}
+
+outcome<translated> finish_project_data(const pending_write& pending, std::string_view current) {
+  return write_with_current(pending.method, pending.plan, current);
+}
+
+}  // namespace v1_xml
+}  // namespace pcbridge::translators

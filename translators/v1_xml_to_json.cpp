@@ -33,13 +33,13 @@ bool body_required(method_id m) {
 
 }  // namespace
 
-v1_request::v1_request(std::unique_ptr<state> s) : state_(std::move(s)) {}
+v1_request::v1_request(std::shared_ptr<state> s) : state_(std::move(s)) {}
 v1_request::v1_request(v1_request&&) noexcept = default;
 v1_request& v1_request::operator=(v1_request&&) noexcept = default;
 v1_request::~v1_request() = default;
 
 outcome<v1_request> read_v1_request(method_id method, std::string_view v1_xml, const translate_context& ctx) {
-  auto s = std::make_unique<v1_request::state>();
+  auto s = std::make_shared<v1_request::state>();
   s->method = method;
   const route& r = route_for(method);
   if (r.request_body == body_kind::none) {
@@ -66,7 +66,8 @@ outcome<translated> v1_xml_to_json(const v1_request& request, std::optional<std:
   const method_id method = s.method;
   const pugi::xml_node root = s.root;
   switch (method) {
-    case method_id::SetProjectData: return set_project_data(method, root, current_v2_json, ctx);
+    case method_id::SetProjectData:
+      return set_project_data(method, root, current_v2_json, ctx, current_v2_json ? nullptr : request.share());
     case method_id::GetProjectsByNumber: return projects_by_number(root, ctx);
     case method_id::GetProjectsByData: return projects_by_data(root, ctx);
     case method_id::SetAttachmentMetadata: {

@@ -245,8 +245,8 @@ BENCHMARK(BM_GetProjectData_50_proxy);
 
 // The request path as the pipeline runs it (proxy/pipeline.cpp): the body is parsed once,
 // checked without types first (bad XML costs no token or schema fetch), translated again with
-// the form's types, and, when multi-instance fields are written partly, patched into the
-// current data.
+// the form's types, and, when multi-instance fields are written partly, that step's fields are
+// patched into the current data.
 void BM_SetProjectData_request_500(benchmark::State& state) {
   const std::string input = data_request(500);
   const std::string current = data_answer(500);
@@ -264,7 +264,7 @@ void BM_SetProjectData_request_500(benchmark::State& state) {
     auto r = v1_request_to_v2(*parsed, ctx);
     if (!r) state.SkipWithError(r.error().message.c_str());
     if (r && r->needs_current_data) {
-      auto patched = v1_request_to_v2_with_current(*parsed, current, ctx);
+      auto patched = v1_request_to_v2_with_current(*r, current);
       if (!patched) state.SkipWithError(patched.error().message.c_str());
       benchmark::DoNotOptimize(patched);
     }

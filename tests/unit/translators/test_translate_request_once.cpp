@@ -76,3 +76,41 @@ TEST_CASE("read_v1_request: refuses what the one-shot translation refuses, with 
   REQUIRE(status);
   CHECK(as_text(v1_request_to_v2(*status, translate_context{})) == " fallbacks=0");
 }
+
+TEST_CASE("the first step's pending write is finished with the current data, byte for byte, after its request is gone") {
+  field_type_map types;
+  types.by_id = {{"D", value_type::date}, {"B", value_type::boolean}, {"M", value_type::text}};
+  types.multi_instance = {"M"};
+  translate_context typed;
+  typed.types = &types;
+  const std::string expected =
+      R"({"Project":{"DataFields":[{"DataFieldId":"D","Value":"2024-02-03"},{"DataFieldId":"B","Value":"true"},)"
+      R"({"DataFieldId":"M","Values":["x","a & b","z"]},{"DataFieldId":"C","Value":"child <text>"}]}} fallbacks=0)";
+
+  outcome<translated> first = failure{};
+  {
+    auto once = read_v1_request(method_id::SetProjectData, data_request, typed);
+    REQUIRE(once);
+    first = v1_request_to_v2(*once, typed);
+  }  // the parsed request is destroyed here: the pending write keeps what it views
+  REQUIRE(first);
+  REQUIRE(first->needs_current_data);
+  REQUIRE(first->pending);
+  CHECK(as_text(v1_request_to_v2_with_current(*first, current)) == expected);
+  // Finishing does not change the pending write: a second finish gives the same bytes.
+  CHECK(as_text(v1_request_to_v2_with_current(*first, current)) == expected);
+  // An unsent instance that reads as masked is still refused (mapping.md §5).
+  CHECK(as_text(v1_request_to_v2_with_current(
+            *first, R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["****","y"]}]}})")) ==
+        "409 SetProjectData: DataField M: instance 0 reads as masked (sensitive data), so writing only some "
+        "instances would store the mask over it; nothing was written: send every instance of this field in one "
+        "request");
+  // The one-shot overload keeps its own parse alive in the pending write, so it finishes too.
+  const auto direct = v1_request_to_v2(method_id::SetProjectData, data_request, typed);
+  REQUIRE(direct);
+  CHECK(direct->needs_current_data);
+  CHECK(as_text(v1_request_to_v2_with_current(*direct, current)) == expected);
+  // An answer with no pending write has nothing to finish: a caller's bug, refused.
+  CHECK(as_text(v1_request_to_v2_with_current(translated{}, current)) ==
+        "500 SetProjectData: no pending write to patch the current data into");
+}
