@@ -9,6 +9,12 @@ void answer_cache::evict_expired(token_clock::time_point now) {
   for (auto it = stored_.begin(); it != stored_.end();) it = it->second.expires <= now ? stored_.erase(it) : std::next(it);
 }
 
+std::shared_ptr<const upstream_result> answer_cache::peek(const std::string& key) const {
+  const auto it = stored_.find(key);
+  if (it == stored_.end() || now_() >= it->second.expires) return nullptr;
+  return it->second.result;
+}
+
 awaitable<cached_answer> answer_cache::get(const std::string& key, std::chrono::seconds ttl, bool bypass,
                                            const fetch_function& fetch) {
   const auto now = now_();

@@ -37,6 +37,9 @@ class answer_cache {
   awaitable<cached_answer> get(const std::string& key, std::chrono::seconds ttl, bool bypass,
                                const fetch_function& fetch);
 
+  // The stored, unexpired answer under `key`, or null; no fetch, no waiting, nothing counted.
+  std::shared_ptr<const upstream_result> peek(const std::string& key) const;
+
   std::size_t size() const { return stored_.size(); }
 
  private:

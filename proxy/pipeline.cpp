@@ -97,14 +97,18 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
                         !(st.req.body().empty() && st.route->id == tr::method_id::Generic);
   std::optional<tr::v1_request> parsed;  // the XML, parsed once for every translation below
   std::optional<tr::translated> request;
+  std::shared_ptr<const tr::field_type_map> checked_with;  // the types of that first translation
   if (xml_body) {
-    // Translated without field types first, so bad XML costs no token or schema fetch; done
-    // again below only if the form's schema gives types.
-    tr::translate_context untyped;
-    untyped.compat = &cfg.compat;  // request-side compat keys (ByNumber's JSON name, ...) apply here too
-    auto read = tr::read_v1_request(st.route->id, st.req.body(), untyped);
+    // Translated before any token or schema fetch, so bad XML costs none: typed when the
+    // form's schema is cached already (then this is the only translation), else without
+    // types, and again below if the schema gives some.
+    checked_with = cached_field_types(g, st);
+    tr::translate_context first;
+    first.types = checked_with.get();
+    first.compat = &cfg.compat;  // request-side compat keys (ByNumber's JSON name, ...) apply here too
+    auto read = tr::read_v1_request(st.route->id, st.req.body(), first);
     if (!read) co_return *refuse(st, "bad_request_body", read.error().status, read.error().message);
-    auto check = tr::v1_request_to_v2(*read, untyped);
+    auto check = tr::v1_request_to_v2(*read, first);
     if (!check) co_return *refuse(st, "bad_request_body", check.error().status, check.error().message);
     request = std::move(*check);
     parsed.emplace(std::move(*read));
@@ -120,7 +124,8 @@ awaitable<v1_response> run(const gateway& g, request_state& st) {
   std::string body;
   std::vector<std::pair<std::string, std::string>> body_headers;
   if (request) {
-    if (types) {
+    // The body goes out translated with `types`: again only when the first translation had others.
+    if (types != checked_with) {
       auto typed = tr::v1_request_to_v2(*parsed, ctx);
       if (!typed) co_return *refuse(st, "bad_request_body", typed.error().status, typed.error().message);
       request = std::move(*typed);

@@ -36,18 +36,27 @@ struct typed_schema {
   std::shared_ptr<const tr::field_type_map> types;  // null: no usable schema
 };
 
-// One form's schema, cached, and its types parsed once per cached answer; `program` and
-// `form` already percent-encoded.
-awaitable<typed_schema> schema_of(const gateway& g, request_state& st, const std::string& program,
-                                  const std::string& form) {
-  const api_call call{http::verb::get, "/services/v2/Programs/" + program + "/Forms/" + form + "/Schema", {}, {}, true};
-  shared_outcome schema =
-      co_await call_shared(g, st, call, std::chrono::seconds(g.cfg->upstream.schema_cache_ttl_s), cache_name::schema);
-  if (!is_success(schema)) co_return typed_schema{};
-  auto types = derive(g.parsed ? &g.parsed->form_types : nullptr, {schema.result}, [](const auto& from) {
+std::string schema_target(const std::string& program, const std::string& form) {
+  return "/services/v2/Programs/" + program + "/Forms/" + form + "/Schema";
+}
+
+// The types of one schema answer, parsed once per cached answer (gateway::parsed).
+std::shared_ptr<const tr::field_type_map> types_of_schema(const gateway& g,
+                                                          const std::shared_ptr<const upstream_result>& answer) {
+  return derive(g.parsed ? &g.parsed->form_types : nullptr, {answer}, [](const auto& from) {
     auto parsed = tr::field_types_from_schema(from[0]->response.body());
     return parsed ? std::make_shared<const tr::field_type_map>(std::move(*parsed)) : nullptr;
   });
+}
+
+// One form's schema, cached, and its types; `program` and `form` already percent-encoded.
+awaitable<typed_schema> schema_of(const gateway& g, request_state& st, const std::string& program,
+                                  const std::string& form) {
+  const api_call call{http::verb::get, schema_target(program, form), {}, {}, true};
+  shared_outcome schema =
+      co_await call_shared(g, st, call, std::chrono::seconds(g.cfg->upstream.schema_cache_ttl_s), cache_name::schema);
+  if (!is_success(schema)) co_return typed_schema{};
+  auto types = types_of_schema(g, schema.result);
   co_return typed_schema{std::move(schema.result), std::move(types)};
 }
 
@@ -100,6 +109,16 @@ awaitable<std::shared_ptr<const tr::field_type_map>> field_types_for(const gatew
     case tr::field_typing::program_schemas: co_return co_await program_types(g, st, program);
   }
   co_return nullptr;
+}
+
+std::shared_ptr<const tr::field_type_map> cached_field_types(const gateway& g, const request_state& st) {
+  if (st.route->typing != tr::field_typing::form_schema) return nullptr;
+  const std::string program = param(st, "ProgramId");
+  const std::string form = param(st, "FormId");
+  if (program.empty() || form.empty()) return nullptr;
+  const auto answer = peek_shared(g, st, schema_target(program, form));
+  if (!answer || answer->failure != upstream_failure::none || answer->response.result_int() / 100 != 2) return nullptr;
+  return types_of_schema(g, answer);
 }
 
 }  // namespace pcbridge::proxy

@@ -29,4 +29,10 @@ struct parsed_schemas {
 // schemas merged) once, not per request.
 awaitable<std::shared_ptr<const translators::field_type_map>> field_types_for(const gateway& g, request_state& st);
 
+// The types field_types_for would give from cached answers alone, now: a form_schema route
+// whose schema answer is cached (2xx, unexpired). Null otherwise (program_schemas routes
+// included: several answers). Fetches and counts nothing, so the pipeline can translate a
+// request typed before any token or schema fetch when that costs nothing.
+std::shared_ptr<const translators::field_type_map> cached_field_types(const gateway& g, const request_state& st);
+
 }  // namespace pcbridge::proxy

@@ -19,7 +19,17 @@ std::string cache_key(const request_state& st, const std::string& v2_target) {
   return key;
 }
 
+bool bypasses_cache(const request_state& st) {
+  return header_value(st.req, "Cache-Control").find("no-cache") != std::string::npos;
+}
+
 }  // namespace
+
+std::shared_ptr<const upstream_result> peek_shared(const gateway& g, const request_state& st,
+                                                   const std::string& v2_target) {
+  if (bypasses_cache(st)) return nullptr;
+  return g.cache->peek(cache_key(st, v2_target));
+}
 
 awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const api_call& call,
                                       std::chrono::seconds ttl, cache_name cache) {
@@ -28,7 +38,7 @@ awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const
     if (own.refused) co_return shared_outcome{nullptr, std::move(own.refused)};
     co_return shared_outcome{std::make_shared<const upstream_result>(std::move(own.result)), std::nullopt};
   }
-  const bool bypass = header_value(st.req, "Cache-Control").find("no-cache") != std::string::npos;
+  const bool bypass = bypasses_cache(st);
   std::optional<v1_response> refused;
   answer_cache::fetch_function fetch = [&]() -> awaitable<std::shared_ptr<const upstream_result>> {
     api_outcome own = co_await call_api(g, st, call);

@@ -20,6 +20,11 @@ struct shared_outcome {
 awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const api_call& call,
                                       std::chrono::seconds ttl, cache_name cache);
 
+// The answer call_shared would serve `v2_target` from the cache right now, or null (not
+// stored, expired, or the client sent Cache-Control: no-cache). Counts nothing.
+std::shared_ptr<const upstream_result> peek_shared(const gateway& g, const request_state& st,
+                                                   const std::string& v2_target);
+
 // True when `o` is a 2xx upstream answer.
 bool is_success(const shared_outcome& o);
 

@@ -154,6 +154,44 @@ TEST_CASE("typing: the form schema is one upstream operation, fetched once and t
   CHECK(upstream_calls(s) == std::vector<std::string>{"POST " + v2 + data_path(draft_project) + "/Draft/Data"});
 }
 
+TEST_CASE("typing: with the form's schema cached, SetProjectData is translated typed at once; the V2 body is the same") {
+  stack s;
+  REQUIRE(s.v1("GET", v1 + data_path(approved_project) + "/Data").status == 200);  // caches the form's schema
+  const std::string body =
+      "<ProjectDataRequest xmlns=\"" + v1_namespace + "\"><Project><DataFields>"
+      "<DataField DataFieldId=\"DF6PREFDATE6\" Value=\"10/28/2024\"/>"   // Text: stays
+      "<DataField DataFieldId=\"DF5INSPDATE5\" Value=\"3/2/2024\"/>"     // Date
+      "<DataField DataFieldId=\"DF1BATTERY01\" Value=\"TRUE\"/>"         // Boolean, any case
+      "<DataField DataFieldId=\"DF3DATES0003\" Value=\"03/04/2024\" Instance=\"1\"/>"  // a Date instance: patched
+      "</DataFields></Project></ProjectDataRequest>";
+  // With the schema in the cache the typed translation is the first and only one (pipeline.cpp,
+  // cached_field_types); with Cache-Control: no-cache the schema is fetched and the body is
+  // translated untyped first, then typed. Both must send the same bytes.
+  std::vector<std::string> sent;
+  for (const bool bypass : {false, true}) {
+    CAPTURE(bypass);
+    s.clear_sim_requests();
+    header_list headers;
+    if (bypass) headers.emplace_back("Cache-Control", "no-cache");
+    REQUIRE(s.v1("POST", v1 + data_path(draft_project) + "/Data", body, headers).status == 200);
+    std::vector<std::string> expected_calls = {"GET " + v2 + data_path(draft_project) + "/Draft/Data",
+                                               "POST " + v2 + data_path(draft_project) + "/Draft/Data"};
+    if (bypass) expected_calls.insert(expected_calls.begin(), "GET " + v2 + "/Forms/" + form + "/Schema");
+    REQUIRE(upstream_calls(s) == expected_calls);
+    sent.push_back(s.sim_api_requests().back()["body"].get<std::string>());
+  }
+  CHECK(sent[0] == sent[1]);
+  const json written = json::parse(sent[0]);
+  const json& fields = written["Project"]["DataFields"];
+  REQUIRE(fields.size() == 4);
+  CHECK(fields[0] == json::parse(R"({"DataFieldId":"DF6PREFDATE6","Value":"10/28/2024"})"));
+  CHECK(fields[1] == json::parse(R"({"DataFieldId":"DF5INSPDATE5","Value":"2024-03-02"})"));
+  CHECK(fields[2] == json::parse(R"({"DataFieldId":"DF1BATTERY01","Value":"true"})"));
+  CHECK(fields[3]["DataFieldId"] == "DF3DATES0003");
+  REQUIRE(fields[3]["Values"].size() >= 2);
+  CHECK(fields[3]["Values"][1] == "2024-03-04");
+}
+
 TEST_CASE("typing: SetProjectData converts by field type in both directions; Text values are sent verbatim") {
   stack s;
   const std::string body =
