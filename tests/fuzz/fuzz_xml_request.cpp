@@ -1,7 +1,8 @@
 // V1 XML request bodies -> V2 JSON (v1_request_to_v2 and the second, "with current" step).
 // Input: byte 0 selects the method (low 5 bits, modulo the method count), bit 0x40 a fixed
 // field-type map (Date/Text/Boolean fields as a form schema would give), bit 0x80 the
-// second step: the V1 XML ends at the first NUL byte, the current V2 data answer follows.
+// second step: the V1 XML ends at the first NUL byte, the current V2 data answer follows
+// (both ways: one-shot, and the first step's pending write finished).
 // Invariants: an accepted body is JSON for XML-body routes (empty only for an empty body or
 // with needs_current_data on the first step), empty for no-body routes, the input itself
 // for binary ones, at most linear in the input; a refusal is 4xx/5xx with a message that
@@ -23,6 +24,7 @@ const field_type_map& fixed_types() {
     field_type_map t;
     t.by_id = {{"FIELD001", value_type::date}, {"FIELD002", value_type::text},
                {"FIELD003", value_type::boolean}, {"CUSTOM_DATE", value_type::date}};
+    t.multi_instance = {"FIELD004"};  // sent without an index: instance 0 (mapping.md §5)
     return t;
   }();
   return types;
@@ -63,6 +65,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(again.ok() == result.ok());
     if (again && result) FUZZ_CHECK(again->body == result->body && again->needs_current_data == result->needs_current_data);
     if (!again && !result) FUZZ_CHECK(again.error().message == result.error().message);
+    if (second_step) {
+      // The proxy's second step: the first step's pending write, finished with the current
+      // data, answers what the one-shot second step answers.
+      const auto first = v1_request_to_v2(*once, ctx);
+      if (!first) {
+        FUZZ_CHECK(!result && first.error().message == result.error().message);
+      } else if (!first->needs_current_data) {
+        FUZZ_CHECK(result && result->body == first->body);
+      } else {
+        FUZZ_CHECK(first->pending != nullptr);
+        const auto finished = v1_request_to_v2_with_current(*first, current);
+        FUZZ_CHECK(finished.ok() == result.ok());
+        if (finished && result) FUZZ_CHECK(finished->body == result->body);
+        if (!finished && !result) FUZZ_CHECK(finished.error().message == result.error().message);
+      }
+    }
   } else {
     FUZZ_CHECK(!result && once.error().message == result.error().message);
   }
