@@ -75,7 +75,10 @@ std::optional<value_type> field_type_map::find(std::string_view id) const {
   return it->second;
 }
 
-bool field_type_map::is_multi_instance(std::string_view id) const { return multi_instance.contains(id); }
+// Most forms have no multi-instance field: then no id is hashed for the question.
+bool field_type_map::is_multi_instance(std::string_view id) const {
+  return !multi_instance.empty() && multi_instance.contains(id);
+}
 
 outcome<field_type_map> field_types_from_schema(std::string_view v2_schema_json) {
   failure error;
