@@ -20,7 +20,7 @@ ojson generic_object(pugi::xml_node n);
 // set, is what keeps `root`'s document alive: a write that needs the current data then keeps
 // its fields, grouped, in translated::pending (holding `owner`) for finish_project_data.
 outcome<translated> set_project_data(method_id m, pugi::xml_node root, std::optional<std::string_view> current,
-                                     const translate_context& ctx, std::shared_ptr<const void> owner = {});
+                                     const translate_context& ctx, std::shared_ptr<const void> owner);
 outcome<translated> finish_project_data(const pending_write& pending, std::string_view current);
 
 // GetProjectsByNumber and GetProjectsByData (v1_xml_projects_query.cpp).

@@ -120,7 +120,7 @@ struct instance_value {
 };
 
 // One DataFieldId of the write. Views point into the parsed request (ids, most values) or
-// into project_data_plan::kept.
+// into project_data_plan::child_texts.
 struct field_group {
   std::string_view id;
   bool multi = false;
@@ -128,11 +128,11 @@ struct field_group {
   std::vector<instance_value> instances;   // multi-instance fields, sorted by index
 };
 
-// The write's fields, grouped (group_fields); `kept` holds the child texts of V2-style
-// elements the groups view.
+// The write's fields, grouped (group_fields); `child_texts` holds the texts of V2-style
+// child elements the groups view.
 struct project_data_plan {
   std::vector<field_group> groups;
-  std::deque<std::string> kept;
+  std::deque<std::string> child_texts;
   int typing_fallbacks = 0;
   bool instances = false;  // some field is written by instance index: needs the current data
 };
@@ -154,20 +154,10 @@ std::optional<failure> group_fields(method_id m, pugi::xml_node root, const tran
   int position = 0;
   static constexpr std::string_view names[] = {"DataFieldId", "Value", "Instance", "InstanceId"};
   std::optional<std::string_view> fields[std::size(names)];
-  std::string child_texts[std::size(names)];
-  std::deque<std::string>& kept = plan.kept;
   for (pugi::xml_node df = first_element(data_fields); df; df = next_element(df)) {
     if (local_name(df.name()) != "DataField") continue;
     ++position;
-    field_views_of(df, names, fields, child_texts);
-    // A child element's text (V2 style) is viewed in child_texts, which the next element
-    // reuses: such texts move to `kept` (a deque, whose strings stay where they are).
-    for (std::size_t i = 0; i < std::size(names); ++i) {
-      if (fields[i] && fields[i]->data() == child_texts[i].data()) {
-        kept.push_back(std::move(child_texts[i]));
-        fields[i] = kept.back();
-      }
-    }
+    field_views_of(df, names, fields, plan.child_texts);
     if (!fields[0] || trim(*fields[0]).empty()) {
       return bad_request(m, "DataField #" + std::to_string(position) + " has no DataFieldId");
     }
@@ -203,8 +193,6 @@ std::optional<failure> group_fields(method_id m, pugi::xml_node root, const tran
     if (added) groups.push_back(field_group{id, true, std::nullopt, {}});
     groups[known].instances.push_back(instance_value{*index, converted ? std::move(*converted) : value_text{}});
   }
-  // Any write with instance indexes patches the current list: V1 addressed instances one by
-  // one, so a write never sends a shorter list than the current one (mapping.md §5).
   for (auto& g : groups) {
     if (!g.multi) continue;
     plan.instances = true;

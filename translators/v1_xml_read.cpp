@@ -83,7 +83,7 @@ std::optional<std::string> field_of(pugi::xml_node n, std::string_view name) {
 }
 
 void field_views_of(pugi::xml_node n, std::span<const std::string_view> names,
-                    std::span<std::optional<std::string_view>> out, std::span<std::string> storage) {
+                    std::span<std::optional<std::string_view>> out, std::deque<std::string>& child_texts) {
   for (auto& o : out) o.reset();
   std::size_t missing = names.size();
   for (pugi::xml_attribute a = n.first_attribute(); a && missing > 0; a = a.next_attribute()) {
@@ -101,10 +101,7 @@ void field_views_of(pugi::xml_node n, std::span<const std::string_view> names,
   if (missing == 0 || !first_element(n)) return;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (out[i]) continue;
-    if (pugi::xml_node c = child_named(n, names[i])) {
-      storage[i] = text_content(c);
-      out[i].emplace(storage[i]);
-    }
+    if (pugi::xml_node c = child_named(n, names[i])) out[i].emplace(child_texts.emplace_back(text_content(c)));
   }
 }
 

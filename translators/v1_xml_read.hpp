@@ -2,6 +2,7 @@
 // Reading V1 XML request bodies: parsing with the request limits, and the small node helpers
 // the per-method translators share. Internal to translators/ (v1_xml_*.cpp).
 #include <cstddef>
+#include <deque>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <pugixml.hpp>
@@ -40,10 +41,10 @@ std::optional<std::string> field_of(pugi::xml_node n, std::string_view name);
 // then the child elements only for names no attribute gave. For elements with many fields
 // (DataField) this is the difference between one attribute walk and one per name. Copies
 // nothing: out[i] views the attribute's value in the document (load() has decoded its
-// references) or a child element's text, which is joined into storage[i] (storage has one
-// string per name). Valid while the document and `storage` are.
+// references) or a child element's text, which is joined and appended to `child_texts` (a
+// deque: its strings never move). Valid while the document and `child_texts` are.
 void field_views_of(pugi::xml_node n, std::span<const std::string_view> names,
-                    std::span<std::optional<std::string_view>> out, std::span<std::string> storage);
+                    std::span<std::optional<std::string_view>> out, std::deque<std::string>& child_texts);
 
 // Parses the body (one root element; references decoded, 400 for one naming no XML character
 // or an undefined entity) and checks depth, the node budget (`max_nodes` elements + attributes,
