@@ -117,7 +117,7 @@ std::shared_ptr<const tr::field_type_map> cached_field_types(const gateway& g, c
   const std::string form = param(st, "FormId");
   if (program.empty() || form.empty()) return nullptr;
   const auto answer = peek_shared(g, st, schema_target(program, form));
-  if (!answer || answer->failure != upstream_failure::none || answer->response.result_int() / 100 != 2) return nullptr;
+  if (!answer || !is_success(*answer)) return nullptr;
   return types_of_schema(g, answer);
 }
 

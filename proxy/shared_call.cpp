@@ -64,8 +64,10 @@ awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const
   co_return shared_outcome{std::move(shared.result), std::move(refused)};
 }
 
-bool is_success(const shared_outcome& o) {
-  return o.result && o.result->failure == upstream_failure::none && o.result->response.result_int() / 100 == 2;
+bool is_success(const upstream_result& r) {
+  return r.failure == upstream_failure::none && r.response.result_int() / 100 == 2;
 }
+
+bool is_success(const shared_outcome& o) { return o.result && is_success(*o.result); }
 
 }  // namespace pcbridge::proxy

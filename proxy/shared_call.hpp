@@ -25,7 +25,8 @@ awaitable<shared_outcome> call_shared(const gateway& g, request_state& st, const
 std::shared_ptr<const upstream_result> peek_shared(const gateway& g, const request_state& st,
                                                    const std::string& v2_target);
 
-// True when `o` is a 2xx upstream answer.
+// True when `r` (or `o`'s answer) is a 2xx upstream answer.
+bool is_success(const upstream_result& r);
 bool is_success(const shared_outcome& o);
 
 }  // namespace pcbridge::proxy

@@ -70,6 +70,21 @@ TEST_CASE("2xx answers are served from the cache until the TTL passes") {
   CHECK(f.get_many(1, "other", 300s)[0].result->response.body() == "answer-3");
 }
 
+TEST_CASE("peek gives the stored answer until the TTL passes, and never fetches") {
+  fixture f;
+  CHECK(f.cache.peek("k") == nullptr);  // nothing stored yet
+  f.get_many(1, "k", 300s);
+  f.get_many(1, "uncached", 0s);  // ttl 0: coalescing only, nothing stored
+  f.now += 299s;
+  const auto stored = f.cache.peek("k");
+  REQUIRE(stored != nullptr);
+  CHECK(stored->response.body() == "answer-1");
+  CHECK(f.cache.peek("uncached") == nullptr);
+  f.now += 1s;  // expiry is exclusive, as for get
+  CHECK(f.cache.peek("k") == nullptr);
+  CHECK(f.fetches == 2);
+}
+
 TEST_CASE("no-cache bypasses the stored answer and refreshes it") {
   fixture f;
   f.get_many(1, "k", 300s);
@@ -85,6 +100,7 @@ TEST_CASE("error answers are shared by concurrent callers but never stored") {
   auto answers = f.get_many(2, "k", 300s);
   CHECK(f.fetches == 1);
   CHECK(answers[1].outcome == cache_outcome::coalesced);
+  CHECK(f.cache.peek("k") == nullptr);
   f.status = 200;
   CHECK(f.get_many(1, "k", 300s)[0].outcome == cache_outcome::miss);
   CHECK(f.fetches == 2);
