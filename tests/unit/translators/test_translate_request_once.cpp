@@ -24,15 +24,25 @@ const std::string data_request =
     R"(<Value>child &lt;text&gt;</Value></DataField></DataFields></Project></ProjectDataRequest>)";
 const std::string current = R"({"Project":{"DataFields":[{"DataFieldId":"M","Values":["x","y","z"]}]}})";
 
-}  // namespace
-
-TEST_CASE("read_v1_request: untyped, typed and with-current translations equal the one-shot ones, byte for byte") {
+// The form schema data_request is typed by: D a Date, B a Boolean, M a multi-instance Text.
+field_type_map data_request_types() {
   field_type_map types;
   types.by_id = {{"D", value_type::date}, {"B", value_type::boolean}, {"M", value_type::text}};
   types.multi_instance = {"M"};
-  translate_context typed_ctx;
-  typed_ctx.types = &types;
-  const translate_context& typed = typed_ctx;
+  return types;
+}
+
+translate_context typed_by(const field_type_map& types) {
+  translate_context ctx;
+  ctx.types = &types;
+  return ctx;
+}
+
+}  // namespace
+
+TEST_CASE("read_v1_request: untyped, typed and with-current translations equal the one-shot ones, byte for byte") {
+  const field_type_map types = data_request_types();
+  const translate_context typed = typed_by(types);
   const translate_context untyped{};
 
   auto once = read_v1_request(method_id::SetProjectData, data_request, untyped);
@@ -78,11 +88,8 @@ TEST_CASE("read_v1_request: refuses what the one-shot translation refuses, with 
 }
 
 TEST_CASE("the first step's pending write is finished with the current data, byte for byte, after its request is gone") {
-  field_type_map types;
-  types.by_id = {{"D", value_type::date}, {"B", value_type::boolean}, {"M", value_type::text}};
-  types.multi_instance = {"M"};
-  translate_context typed;
-  typed.types = &types;
+  const field_type_map types = data_request_types();
+  const translate_context typed = typed_by(types);
   const std::string expected =
       R"({"Project":{"DataFields":[{"DataFieldId":"D","Value":"2024-02-03"},{"DataFieldId":"B","Value":"true"},)"
       R"({"DataFieldId":"M","Values":["x","a & b","z"]},{"DataFieldId":"C","Value":"child <text>"}]}} fallbacks=0)";
