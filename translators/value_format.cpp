@@ -72,6 +72,26 @@ constexpr std::array<std::uint8_t, 256> make_json_table() {
 }
 constexpr auto json_special = make_json_table();
 
+// Index of the first json_special byte in p[i, n), or n: eight bytes at a time, as
+// next_xml_special does and for the same reason (appending JSON strings byte by byte was
+// about a tenth of a SetProjectData translation, callgrind).
+std::size_t next_json_special(const unsigned char* p, std::size_t i, std::size_t n) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+  auto has_zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & high; };
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    const std::uint64_t special = ((w - 0x20 * ones) & ~w & high)  // C0 controls
+                                  | has_zero_byte(w ^ ('"' * ones)) | has_zero_byte(w ^ ('\\' * ones));
+    if (special != 0) {
+      if constexpr (std::endian::native == std::endian::little) return i + std::countr_zero(special) / 8;
+      break;
+    }
+  }
+  while (i < n && !json_special[p[i]]) ++i;
+  return i;
+}
+
 // ASCII bytes of XML names without ':': 2 = NameStartChar, 1 = NameChar only, 0 = neither
 // (all non-ASCII bytes too: those names take the code-point walk).
 constexpr std::array<std::uint8_t, 256> make_ascii_name_table() {
@@ -310,10 +330,10 @@ bool is_valid_utf8(std::string_view s) {
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (!json_special[p[i]]) continue;
+  for (std::size_t run = 0;;) {
+    const std::size_t i = next_json_special(p, run, s.size());
     out.append(s.data() + run, i - run);
+    if (i == s.size()) break;
     run = i + 1;
     switch (p[i]) {
       case '"': out += "\\\""; break;
@@ -329,7 +349,6 @@ void append_json_string(std::string& out, std::string_view s) {
         break;
     }
   }
-  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 

@@ -184,6 +184,23 @@ TEST_CASE("JSON string escaping") {
   CHECK(json_str("Caf\xC3\xA9") == "\"Caf\xC3\xA9\"");
 }
 
+// append_json_string scans eight bytes at a time: every byte that needs escaping is tried at
+// every offset of a 20-byte value (in the first word, the second, the byte-loop tail), between
+// bytes that must pass unchanged, non-ASCII and DEL among them.
+TEST_CASE("JSON string escaping: each special byte at each offset, word scan and tail") {
+  const std::pair<char, std::string_view> specials[] = {
+      {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\x1f', "\\u001F"}, {'\0', "\\u0000"}, {'\x01', "\\u0001"}};
+  const std::string filler = "ab\x7f\xC3\xA9" "cdefghijklmnopq";  // 20 bytes, none special
+  for (const auto& [byte, escaped] : specials) {
+    for (std::size_t at = 0; at < filler.size(); ++at) {
+      std::string value = filler;
+      value[at] = byte;
+      const std::string expected = "\"" + filler.substr(0, at) + std::string(escaped) + filler.substr(at + 1) + "\"";
+      CHECK_MESSAGE(json_str(value) == expected, "byte ", static_cast<int>(byte), " at ", at);
+    }
+  }
+}
+
 TEST_CASE("UTF-8 validation") {
   CHECK(is_valid_utf8("plain"));
   CHECK(is_valid_utf8("Caf\xC3\xA9 \xE2\x98\x80 \xF0\x9D\x84\x9E"));
