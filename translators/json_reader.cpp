@@ -38,6 +38,10 @@ std::size_t utf8_length(const unsigned char* p, const unsigned char* end) {
 
 }  // namespace
 
+void reader::skip_ws_loop() {
+  while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+}
+
 bool reader::read_string_slow(const char* start, std::string_view& s, std::string& storage) {
   // p_ stops at the first byte the fast loop did not take: '"', '\\', a control or non-ASCII.
   bool escaped = false;
@@ -139,13 +143,6 @@ bool reader::read_number(std::string_view& raw) {
   return true;
 }
 
-bool reader::read_literal(std::string_view word) {
-  if (static_cast<std::size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word)
-    return fail("invalid literal");
-  p_ += word.size();
-  return true;
-}
-
 bool reader::read_boolean(bool& value) {
   skip_ws();
   if (p_ != end_ && *p_ == 't') {
@@ -163,12 +160,11 @@ bool reader::read_null() {
 
 bool reader::skip_value(int depth) {
   if (depth > max_depth) return fail("nesting too deep");
-  std::string scratch;
   std::string_view ignored;
   switch (peek()) {
     case kind::object:
       begin_container();
-      while (next_key(ignored, scratch)) {
+      while (next_key(ignored, skipped_)) {
         if (!skip_value(depth + 1)) return false;
       }
       return !failed_;
@@ -178,7 +174,7 @@ bool reader::skip_value(int depth) {
         if (!skip_value(depth + 1)) return false;
       }
       return !failed_;
-    case kind::string: return read_string(ignored, scratch);
+    case kind::string: return read_string(ignored, skipped_);
     case kind::number: return read_number(ignored);
     case kind::boolean: {
       bool b = false;

@@ -115,9 +115,13 @@ class reader {
   static constexpr int max_depth = 128;  // nesting limit: deeper input is refused, not recursed
 
  private:
+  // Compact JSON (what V2 sends) has no whitespace at all: one inlined compare settles every
+  // byte above ' ', and the loop stays out of line so it does not crowd the callers' inlining.
   void skip_ws() {
-    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    if (p_ != end_ && static_cast<unsigned char>(*p_) > ' ') return;
+    skip_ws_loop();
   }
+  void skip_ws_loop();
   bool separator(char close) {
     if (failed_) return false;
     skip_ws();
@@ -160,10 +164,19 @@ class reader {
     return p;
   }
   bool read_string_slow(const char* start, std::string_view& s, std::string& storage);
-  bool read_literal(std::string_view word);
+  // `word` is a literal, so the compare is inlined at its fixed length (a memcmp call was
+  // most of the cost of a `null`).
+  template <std::size_t N>
+  bool read_literal(const char (&word)[N]) {
+    constexpr std::size_t size = N - 1;
+    if (static_cast<std::size_t>(end_ - p_) < size || std::memcmp(p_, word, size) != 0) return fail("invalid literal");
+    p_ += size;
+    return true;
+  }
 
   static constexpr std::array<bool, 256> plain_ = detail::plain_string_bytes();
 
+  std::string skipped_;  // skip_value's decoded strings: one buffer, not one per value
   const char* p_;
   const char* begin_;
   const char* end_;
