@@ -28,31 +28,19 @@ constexpr long max_instance_index = 9999;
 // evidence in compat_profile.cpp). `clear`: single-instance fields send "Value":null, an
 // instance becomes "" (an instance without a value); `skip`: the element is ignored.
 
-// A value to send: a view of the request's own text (or of a literal), or the text it owns
-// when converting made a new one (a V2 date). Most values pass through unchanged, so they
-// are not copied.
-struct value_text {
-  std::string_view view;
-  std::string own;
-  bool owned = false;
-
-  std::string_view get() const { return owned ? std::string_view(own) : view; }
-  void set_owned(std::string s) {
-    own = std::move(s);
-    owned = true;
-  }
-};
-
 // A data-field value in a request, typed through the schema (`type`, when it knows the field)
-// or by pattern (mapping.md §3). False (with `error`) when a Date field's value is not a date.
+// or by pattern (mapping.md §3). `out` views the request's own text or a literal; a value
+// that converting made anew (a V2 date) is kept in `made` (a deque: its strings never move).
+// Most values pass through unchanged, so they are not copied. False (with `error`) when a
+// Date field's value is not a date.
 bool convert_value(method_id m, std::string_view field, std::string_view value, std::optional<value_type> type,
-                   value_text& out, int& fallbacks, failure& error) {
-  out.view = value;
+                   std::deque<std::string>& made, std::string_view& out, int& fallbacks, failure& error) {
+  out = value;
   if (type) {
     switch (*type) {
       case value_type::date: {
         if (trim(value).empty()) {
-          out.view = {};
+          out = {};
           return true;
         }
         const auto d = vf::parse_v1_date(trim(value));
@@ -61,11 +49,11 @@ bool convert_value(method_id m, std::string_view field, std::string_view value, 
                                      "\" is not a date (expected " + std::string(vf::v1_date_shapes) + ")");
           return false;
         }
-        out.set_owned(vf::format_v2_date(*d));
+        out = made.emplace_back(vf::format_v2_date(*d));
         return true;
       }
       case value_type::boolean:
-        if (auto b = vf::parse_v1_boolean(value)) out.view = *b;  // a literal: "true" or "false"
+        if (auto b = vf::parse_v1_boolean(value)) out = *b;  // a literal: "true" or "false"
         return true;
       case value_type::text: return true;
     }
@@ -74,11 +62,11 @@ bool convert_value(method_id m, std::string_view field, std::string_view value, 
   // No schema: exact V1 patterns only.
   if (value.find('/') != std::string_view::npos && !vf::is_v2_date(value)) {
     if (auto d = vf::parse_v1_date(value)) {
-      out.set_owned(vf::format_v2_date(*d));
+      out = made.emplace_back(vf::format_v2_date(*d));
       ++fallbacks;
     }
   } else if (value == "True" || value == "False") {
-    out.view = value == "True" ? "true" : "false";
+    out = value == "True" ? "true" : "false";
     ++fallbacks;
   }
   return true;
@@ -116,23 +104,23 @@ bool looks_masked(std::string_view v) {
 
 struct instance_value {
   long index = 0;
-  value_text value;
+  std::string_view value;
 };
 
 // One DataFieldId of the write. Views point into the parsed request (ids, most values) or
-// into project_data_plan::child_texts.
+// into project_data_plan::texts.
 struct field_group {
   std::string_view id;
   bool multi = false;
-  std::optional<value_text> value;         // single-instance fields
+  std::optional<std::string_view> value;   // single-instance fields
   std::vector<instance_value> instances;   // multi-instance fields, sorted by index
 };
 
-// The write's fields, grouped (group_fields); `child_texts` holds the texts of V2-style
-// child elements the groups view.
+// The write's fields, grouped (group_fields); `texts` holds the texts the groups view that
+// are not in the document: V2-style child elements' texts and converted values.
 struct project_data_plan {
   std::vector<field_group> groups;
-  std::deque<std::string> child_texts;
+  std::deque<std::string> texts;
   int typing_fallbacks = 0;
   bool instances = false;  // some field is written by instance index: needs the current data
 };
@@ -157,7 +145,7 @@ std::optional<failure> group_fields(method_id m, pugi::xml_node root, const tran
   for (pugi::xml_node df = first_element(data_fields); df; df = next_element(df)) {
     if (local_name(df.name()) != "DataField") continue;
     ++position;
-    field_views_of(df, names, fields, plan.child_texts);
+    field_views_of(df, names, fields, plan.texts);
     if (!fields[0] || trim(*fields[0]).empty()) {
       return bad_request(m, "DataField #" + std::to_string(position) + " has no DataFieldId");
     }
@@ -165,11 +153,12 @@ std::optional<failure> group_fields(method_id m, pugi::xml_node root, const tran
     const std::optional<std::string_view>& value = fields[1];
     std::optional<std::string_view> index_text = fields[2] ? fields[2] : fields[3];
     if (!value && ctx.profile().data_field_without_value == missing_value::skip) continue;
-    std::optional<value_text> converted;
+    std::optional<std::string_view> converted;
     if (value) {
-      converted.emplace();
       const std::optional<value_type> type = ctx.types ? ctx.types->find(id) : std::nullopt;
-      if (!convert_value(m, id, *value, type, *converted, plan.typing_fallbacks, error)) return error;
+      if (!convert_value(m, id, *value, type, plan.texts, converted.emplace(), plan.typing_fallbacks, error)) {
+        return error;
+      }
     }
     // A field the schema marks multi-instance, sent without an index, is instance 0 (mapping.md §5).
     if (!index_text && ctx.types && ctx.types->is_multi_instance(id)) index_text = "0";
@@ -179,7 +168,7 @@ std::optional<failure> group_fields(method_id m, pugi::xml_node root, const tran
       if (!added && groups[known].multi) {
         return bad_request(m, "DataField " + std::string(id) + " is sent both with and without an instance index");
       }
-      groups.push_back(field_group{id, false, std::move(converted), {}});
+      groups.push_back(field_group{id, false, converted, {}});
       continue;
     }
     const std::optional<long> index = parse_index(*index_text);
@@ -191,7 +180,7 @@ std::optional<failure> group_fields(method_id m, pugi::xml_node root, const tran
       return bad_request(m, "DataField " + std::string(id) + " is sent both with and without an instance index");
     }
     if (added) groups.push_back(field_group{id, true, std::nullopt, {}});
-    groups[known].instances.push_back(instance_value{*index, converted ? std::move(*converted) : value_text{}});
+    groups[known].instances.push_back(instance_value{*index, converted.value_or(std::string_view{})});
   }
   for (auto& g : groups) {
     if (!g.multi) continue;
@@ -247,7 +236,7 @@ std::optional<failure> patch_with_current(method_id m, const std::vector<field_g
     for (const auto& inst : g.instances) {
       const auto i = static_cast<std::size_t>(inst.index);
       if (whole.size() <= i) whole.resize(i + 1);
-      whole[i] = inst.value.get();
+      whole[i] = inst.value;
     }
   }
   return std::nullopt;
@@ -275,7 +264,7 @@ std::string write_body(const std::vector<field_group>& groups, const patched_lis
       out += "]}";
     } else if (g.value) {
       out += R"(,"Value":)";
-      vf::append_json_string(out, g.value->get());
+      vf::append_json_string(out, *g.value);
       out += '}';
     } else {
       out += R"(,"Value":null})";
