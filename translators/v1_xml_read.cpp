@@ -32,14 +32,6 @@ failure bad_answer(method_id m, std::string_view path, std::string_view problem)
 
 std::string_view trim(std::string_view s) { return vf::trim(s); }
 
-// Names are short: a byte loop costs less than the memchr call find(':') makes, and
-// local_name runs on every attribute and element of a request.
-std::string_view local_name(std::string_view name) {
-  for (std::size_t i = 0; i < name.size(); ++i)
-    if (name[i] == ':') return name.substr(i + 1);
-  return name;
-}
-
 bool is_namespace_declaration(std::string_view attr) {
   if (attr.size() < 5 || attr[0] != 'x') return false;  // the usual attribute: no compare calls
   return attr == "xmlns" || attr.starts_with("xmlns:");

@@ -1,5 +1,5 @@
 // The fast paths of value_format (ASCII names in xml_name, clean runs in append_xml_escaped)
-// agree with the plain definitions: each is compared, on tricky and on generated inputs,
+// and of the V1 XML reader (local_name) agree with the plain definitions: each is compared, on tricky and on generated inputs,
 // with a reference written here byte by byte from the rules the header states.
 #include <doctest/doctest.h>
 
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "translators/v1_xml_read.hpp"
 #include "translators/value_format.hpp"
 
 using namespace pcbridge::translators::value_format;
@@ -154,4 +155,23 @@ TEST_CASE("append_xml_escaped: clean runs and special characters at every positi
     }
   }
   CHECK(mismatches == 0);
+}
+
+// local_name tests eight bytes at a time: a ':' at each offset of names up to 20 bytes (first
+// word, second word, byte-loop tail), and the first ':' of several wins.
+TEST_CASE("local_name: the part after the first ':' wherever it is, the whole name without one") {
+  using pcbridge::translators::v1_xml::local_name;
+  const std::string letters = "abcdefghijklmnopqrst";
+  for (std::size_t size = 0; size <= letters.size(); ++size) {
+    const std::string plain = letters.substr(0, size);
+    CHECK(local_name(plain) == plain);
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string qualified = plain;
+      qualified[at] = ':';
+      CHECK_MESSAGE(local_name(qualified) == plain.substr(at + 1), "':' at ", at, " of ", size);
+    }
+  }
+  CHECK(local_name("a:b:c") == "b:c");
+  CHECK(local_name("prefix12:DataFieldId") == "DataFieldId");
+  CHECK(local_name(":") == "");
 }
