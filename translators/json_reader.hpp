@@ -7,25 +7,16 @@
 // valid UTF-8 and decoded; lone surrogates are rejected. Number tokens are returned as written.
 // String views returned point into the input (no escapes) or into the caller's `storage`
 // (escapes decoded), so they stay valid as long as both do.
-#include <array>
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 
+#include "translators/byte_scan.hpp"
+
 namespace pcbridge::translators::json {
 
-namespace detail {
-// Bytes a string may contain without a closer look: printable ASCII except '"' and '\\'.
-constexpr std::array<bool, 256> plain_string_bytes() {
-  std::array<bool, 256> t{};
-  for (int c = 0x20; c < 0x80; ++c) t[static_cast<std::size_t>(c)] = true;
-  t['"'] = t['\\'] = false;
-  return t;
-}
-}  // namespace detail
 
 enum class kind : std::uint8_t { object, array, string, number, boolean, null, end, invalid };
 
@@ -140,28 +131,10 @@ class reader {
     first_ = false;
     return true;
   }
-  // First byte at or after p that is not plain_ (or end). Strings were a large share of a
-  // translation's cost, scanned a byte at a time; most are plain ASCII (ids, names, URLs), so
-  // eight bytes are tested at once. In the word test the lowest flagged byte is always a
-  // special one (a borrow only runs upward from a flagged byte), so on a little-endian
-  // machine its position is the count of trailing zero bits / 8; elsewhere the byte loop finds it.
+  // First byte at or after p that a plain string does not take (or end): strings are a large
+  // share of a translation, and most are plain ASCII (ids, names, URLs).
   static const char* skip_plain(const char* p, const char* end) {
-    constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    auto has_zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & high; };
-    while (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      const std::uint64_t special = (w & high)                          // non-ASCII
-                                    | ((w - 0x20 * ones) & ~w & high)   // control (< 0x20)
-                                    | has_zero_byte(w ^ ('"' * ones)) | has_zero_byte(w ^ ('\\' * ones));
-      if (special != 0) {
-        if constexpr (std::endian::native == std::endian::little) return p + std::countr_zero(special) / 8;
-        break;
-      }
-      p += 8;
-    }
-    while (p != end && plain_[static_cast<unsigned char>(*p)]) ++p;
-    return p;
+    return byte_scan::find_first<byte_scan::json_string_stop>(p, end);
   }
   bool read_string_slow(const char* start, std::string_view& s, std::string& storage);
   // `word` is a literal, so the compare is inlined at its fixed length (a memcmp call was
@@ -173,8 +146,6 @@ class reader {
     p_ += size;
     return true;
   }
-
-  static constexpr std::array<bool, 256> plain_ = detail::plain_string_bytes();
 
   std::string skipped_;  // skip_value's decoded strings: one buffer, not one per value
   const char* p_;

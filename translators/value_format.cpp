@@ -1,9 +1,10 @@
 #include "translators/value_format.hpp"
 
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <cstring>
+
+#include "translators/byte_scan.hpp"
 
 namespace pcbridge::translators::value_format {
 
@@ -29,67 +30,16 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Bytes that end a plain run in XML output: the five specials, C0 controls and 0xEF (the
-// first byte of U+FFFE/U+FFFF). 0 = copy as is.
-constexpr std::array<std::uint8_t, 256> make_xml_table() {
-  std::array<std::uint8_t, 256> t{};
-  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = 1;
-  t['&'] = t['<'] = t['>'] = t['"'] = 1;
-  t[0xEF] = 1;
-  return t;
-}
-constexpr auto xml_special = make_xml_table();
-
-// Index of the first xml_special byte in p[i, n), or n. Escaping was a visible share of a
-// translation, a table lookup a byte; most values have no special byte at all, so eight
-// bytes are tested at once. In the word test the lowest flagged byte is always a special one
-// (a borrow only runs upward from a flagged byte), so on a little-endian machine its position
-// is the count of trailing zero bits / 8; elsewhere the byte loop finds it.
+// Index of the first byte in p[i, n) that XML output escapes or checks, or n.
 std::size_t next_xml_special(const unsigned char* p, std::size_t i, std::size_t n) {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  auto has_zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & high; };
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    const std::uint64_t special = ((w - 0x20 * ones) & ~w & high)               // C0 controls
-                                  | has_zero_byte((w | 0x04 * ones) ^ 0x26 * ones)  // '"' 0x22, '&' 0x26
-                                  | has_zero_byte((w | 0x02 * ones) ^ 0x3E * ones)  // '<' 0x3C, '>' 0x3E
-                                  | has_zero_byte(w ^ 0xEF * ones);                 // U+FFFE/U+FFFF lead
-    if (special != 0) {
-      if constexpr (std::endian::native == std::endian::little) return i + std::countr_zero(special) / 8;
-      break;
-    }
-  }
-  while (i < n && !xml_special[p[i]]) ++i;
-  return i;
+  const char* text = reinterpret_cast<const char*>(p);
+  return static_cast<std::size_t>(byte_scan::find_first<byte_scan::xml_escape>(text + i, text + n) - text);
 }
 
-constexpr std::array<std::uint8_t, 256> make_json_table() {
-  std::array<std::uint8_t, 256> t{};
-  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = 1;
-  t['"'] = t['\\'] = 1;
-  return t;
-}
-constexpr auto json_special = make_json_table();
-
-// Index of the first json_special byte in p[i, n), or n: eight bytes at a time, as
-// next_xml_special does and for the same reason (appending JSON strings byte by byte was
-// about a tenth of a SetProjectData translation, callgrind).
+// Index of the first byte in p[i, n) that a JSON string escapes, or n.
 std::size_t next_json_special(const unsigned char* p, std::size_t i, std::size_t n) {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-  auto has_zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & high; };
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    const std::uint64_t special = ((w - 0x20 * ones) & ~w & high)  // C0 controls
-                                  | has_zero_byte(w ^ ('"' * ones)) | has_zero_byte(w ^ ('\\' * ones));
-    if (special != 0) {
-      if constexpr (std::endian::native == std::endian::little) return i + std::countr_zero(special) / 8;
-      break;
-    }
-  }
-  while (i < n && !json_special[p[i]]) ++i;
-  return i;
+  const char* text = reinterpret_cast<const char*>(p);
+  return static_cast<std::size_t>(byte_scan::find_first<byte_scan::json_escape>(text + i, text + n) - text);
 }
 
 // ASCII bytes of XML names without ':': 2 = NameStartChar, 1 = NameChar only, 0 = neither
@@ -298,19 +248,10 @@ bool is_valid_utf8(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
-    // ASCII eight bytes at a time: request bodies are mostly ASCII markup.
-    while (i + 8 <= n) {
-      std::uint64_t word;
-      std::memcpy(&word, p + i, 8);
-      if (word & 0x8080808080808080ull) break;
-      i += 8;
-    }
+    // ASCII runs are skipped many bytes at a time: request bodies are mostly ASCII markup.
+    i = static_cast<std::size_t>(byte_scan::find_first<byte_scan::non_ascii>(s.data() + i, s.data() + n) - s.data());
     if (i >= n) break;
-    const unsigned char b0 = p[i];
-    if (b0 < 0x80) {
-      ++i;
-      continue;
-    }
+    const unsigned char b0 = p[i];  // 0x80 or above
     auto cont = [&](std::size_t k) { return i + k < n && (p[i + k] & 0xC0) == 0x80; };
     if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) {
       i += 2;
