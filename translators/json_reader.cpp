@@ -158,8 +158,7 @@ bool reader::read_null() {
   return read_literal("null");
 }
 
-bool reader::skip_value(int depth) {
-  if (depth > max_depth) return fail("nesting too deep");
+bool reader::skip_other(int depth) {
   std::string_view ignored;
   switch (peek()) {
     case kind::object:

@@ -81,8 +81,18 @@ class reader {
   // true/false/null; `value` gets true for `true`.
   bool read_boolean(bool& value);
   bool read_null();
-  // Any value, validated and discarded. `depth` counts toward the nesting limit.
-  bool skip_value(int depth);
+  // Any value, validated and discarded. `depth` counts toward the nesting limit. Most values
+  // skipped are short strings and nulls: those are read here, inline; the rest out of line.
+  bool skip_value(int depth) {
+    if (depth > max_depth) return fail("nesting too deep");
+    skip_ws();
+    if (p_ != end_ && *p_ == '"') return string_at_quote(skipped_view_, skipped_);
+    if (end_ - p_ >= 4 && std::memcmp(p_, "null", 4) == 0) {
+      p_ += 4;
+      return true;
+    }
+    return skip_other(depth);
+  }
 
   // After the root value: only whitespace may follow.
   bool finish() {
@@ -136,6 +146,19 @@ class reader {
   static const char* skip_plain(const char* p, const char* end) {
     return byte_scan::find_first<byte_scan::json_string_stop>(p, end);
   }
+  // The string whose opening quote p_ is on.
+  bool string_at_quote(std::string_view& s, std::string& storage) {
+    ++p_;
+    const char* start = p_;
+    p_ = skip_plain(p_, end_);
+    if (p_ != end_ && *p_ == '"') {  // common case: plain ASCII, no escapes
+      s = std::string_view(start, static_cast<std::size_t>(p_ - start));
+      ++p_;
+      return true;
+    }
+    return read_string_slow(start, s, storage);
+  }
+  bool skip_other(int depth);
   bool read_string_slow(const char* start, std::string_view& s, std::string& storage);
   // `word` is a literal, so the compare is inlined at its fixed length (a memcmp call was
   // most of the cost of a `null`).
@@ -148,6 +171,7 @@ class reader {
   }
 
   std::string skipped_;  // skip_value's decoded strings: one buffer, not one per value
+  std::string_view skipped_view_;
   const char* p_;
   const char* begin_;
   const char* end_;
