@@ -244,30 +244,35 @@ std::optional<failure> patch_with_current(method_id m, const std::vector<field_g
 
 // The V2 body; `lists` is null when no group is multi-instance.
 std::string write_body(const std::vector<field_group>& groups, const patched_lists* lists) {
+  // Room for the whole body unless values need escapes: growing it copied it several times.
+  std::size_t size = 32;
+  for (std::size_t i = 0, number = 0; i < groups.size(); ++i) {
+    size += 40 + groups[i].id.size() + (groups[i].value ? groups[i].value->size() : 0);
+    if (groups[i].multi)
+      for (std::string_view v : lists->whole[number++]) size += 3 + v.size();
+  }
   std::string out;
-  out.reserve(64 + groups.size() * 48);
+  out.reserve(size);
   out += R"({"Project":{"DataFields":[)";
-  bool first = true;
   std::size_t number = 0;
   for (const auto& g : groups) {
-    if (!first) out += ',';
-    first = false;
-    out += R"({"DataFieldId":)";
-    vf::append_json_string(out, g.id);
+    out += &g == groups.data() ? R"({"DataFieldId":")" : R"(,{"DataFieldId":")";
+    vf::append_json_escaped(out, g.id);
     if (g.multi) {
-      out += R"(,"Values":[)";
+      out += R"(","Values":[)";
       const std::vector<std::string_view>& whole = lists->whole[number++];
       for (std::size_t i = 0; i < whole.size(); ++i) {
-        if (i) out += ',';
-        vf::append_json_string(out, whole[i]);
+        out += i ? R"(,")" : R"(")";
+        vf::append_json_escaped(out, whole[i]);
+        out += '"';
       }
       out += "]}";
     } else if (g.value) {
-      out += R"(,"Value":)";
-      vf::append_json_string(out, *g.value);
-      out += '}';
+      out += R"(","Value":")";
+      vf::append_json_escaped(out, *g.value);
+      out += R"("})";
     } else {
-      out += R"(,"Value":null})";
+      out += R"(","Value":null})";
     }
   }
   out += "]}}";

@@ -270,6 +270,11 @@ bool is_valid_utf8(std::string_view s) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
+  append_json_escaped(out, s);
+  out += '"';
+}
+
+void append_json_escaped(std::string& out, std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   for (std::size_t run = 0;;) {
     const std::size_t i = next_json_special(p, run, s.size());
@@ -290,7 +295,6 @@ void append_json_string(std::string& out, std::string_view s) {
         break;
     }
   }
-  out += '"';
 }
 
 }  // namespace pcbridge::translators::value_format

@@ -79,5 +79,8 @@ bool is_valid_utf8(std::string_view s);
 
 // JSON string literal with quotes; `s` is valid UTF-8.
 void append_json_string(std::string& out, std::string_view s);
+// The same without the quotes, for writers that append them with the text around (one append
+// for `","Value":"` instead of three).
+void append_json_escaped(std::string& out, std::string_view s);
 
 }  // namespace pcbridge::translators::value_format
