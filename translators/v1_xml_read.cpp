@@ -1,12 +1,11 @@
 #include "translators/v1_xml_read.hpp"
 
-#include <algorithm>
-#include <cstdint>
 #include <cstring>
 
 #include "translators/query.hpp"
 #include "translators/v1_xml_to_json.hpp"
 #include "translators/value_format.hpp"
+#include "translators/xml_references.hpp"
 
 namespace pcbridge::translators::v1_xml {
 
@@ -98,85 +97,15 @@ void field_views_of(pugi::xml_node n, std::span<const std::string_view> names,
   }
 }
 
-namespace {
-
-// XML 1.0 Char production: what a character reference may name.
-bool is_xml_char(std::uint32_t c) {
-  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
-         (c >= 0x10000 && c <= 0x10FFFF);
-}
-
-
-// The code point of a character reference's body ("#65", "#x41"); nullopt when malformed.
-std::optional<std::uint32_t> char_reference(std::string_view body) {
-  const bool hex = body.size() > 1 && body[1] == 'x';
-  const std::string_view digits = body.substr(hex ? 2 : 1);
-  if (digits.empty() || digits.size() > 8) return std::nullopt;
-  std::uint32_t c = 0;
-  for (char d : digits) {
-    int v = -1;
-    if (d >= '0' && d <= '9') v = d - '0';
-    else if (hex && d >= 'a' && d <= 'f') v = d - 'a' + 10;
-    else if (hex && d >= 'A' && d <= 'F') v = d - 'A' + 10;
-    if (v < 0) return std::nullopt;
-    c = c * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);
-  }
-  return c;
-}
-
-// Bytes that end a reference's name before its ';': what a reference cannot contain.
-bool ends_reference(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '&' || c == '<'; }
-
-// Text or an attribute value as pugixml left it (parsed without parse_escapes), with its
-// references decoded into `out` (cleared first: load() reuses one buffer for every value):
-// the five predefined entities and character references to XML characters. Anything else
-// after a '&' is a 400: a reference to no XML character (&#0; would cut the value short), an
-// entity no DTD defines here (&x;), a bare '&'.
-std::optional<failure> decode_references(method_id m, std::string_view raw, std::string& out) {
-  // Longest reference body worth reading: "#x10FFFF" with leading zeros, or an entity name.
-  constexpr std::size_t max_reference = 32;
-  out.clear();
-  while (true) {
-    const auto amp = raw.find('&');
-    out.append(raw.substr(0, amp));
-    if (amp == std::string_view::npos) return std::nullopt;
-    raw.remove_prefix(amp);
-    // One byte loop to the ';' (a find for it, then a find_first_of over the body, made a
-    // memchr call per byte of every reference).
-    const std::size_t limit = std::min(raw.size(), max_reference + 2);
-    std::size_t semi = 1;
-    while (semi < limit && raw[semi] != ';' && !ends_reference(raw[semi])) ++semi;
-    if (semi == limit || raw[semi] != ';') {
-      return bad_request(m, "malformed XML: '&' that starts no reference (\"" +
-                                quote_for_message(raw.substr(0, 12)) + "\"; write &amp;)");
-    }
-    const std::string_view body = raw.substr(1, semi - 1);
-    const std::string_view reference = raw.substr(0, semi + 1);
-    if (body == "lt") out += '<';
-    else if (body == "gt") out += '>';
-    else if (body == "amp") out += '&';
-    else if (body == "apos") out += '\'';
-    else if (body == "quot") out += '"';
-    else if (body.starts_with('#')) {
-      const auto c = char_reference(body);
-      if (!c || !is_xml_char(*c)) {
-        return bad_request(m, "malformed XML: character reference " + quote_for_message(reference) +
-                                  " names no XML character");
-      }
-      vf::append_utf8(out, *c);
-    } else {
-      return bad_request(m, "malformed XML: undefined entity reference " + quote_for_message(reference));
-    }
-    raw.remove_prefix(semi + 1);
-  }
-}
-
-}  // namespace
-
 outcome<pugi::xml_node> load(method_id m, std::string_view xml, pugi::xml_document& doc, std::size_t max_nodes) {
-  // Without parse_escapes: references are decoded by decode_references, which refuses what
-  // pugixml would silently cut short (&#0;) or keep literally (&x;).
-  constexpr unsigned flags = pugi::parse_default & ~pugi::parse_escapes;
+  // References: pugixml would silently cut a value short at &#0; or keep &x; literally, where
+  // decode_references refuses both. When every '&' of the body starts a reference it decodes
+  // (most bodies: references are rare, and nearly always &amp;), pugixml decodes them while it
+  // parses, and the walk below has none to look for (a strchr per value was about a tenth of a
+  // SetProjectData translation, perf). Otherwise pugixml leaves them, and the walk decodes
+  // each value or refuses it.
+  const bool checked_references = every_reference_decodable(xml);
+  const unsigned flags = checked_references ? pugi::parse_default : pugi::parse_default & ~pugi::parse_escapes;
   const pugi::xml_parse_result result = doc.load_buffer(xml.data(), xml.size(), flags, pugi::encoding_auto);
   if (!result) {
     return bad_request(m, std::string("malformed XML: ") + result.description() + " at offset " +
@@ -209,13 +138,14 @@ outcome<pugi::xml_node> load(method_id m, std::string_view xml, pugi::xml_docume
       if (++nodes > max_nodes) return too_much();
       for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
         if (++nodes > max_nodes) return too_much();
+        if (checked_references) continue;
         const char* value = a.value();
         if (std::strchr(value, '&') == nullptr) continue;
         if (auto error = decode_references(m, value, decoded)) return *error;
         // Decoding never lengthens a value, so pugixml writes it over the old one in its buffer.
         a.set_value(decoded.data(), decoded.size());
       }
-    } else if (type == pugi::node_pcdata && std::strchr(n.value(), '&') != nullptr) {
+    } else if (type == pugi::node_pcdata && !checked_references && std::strchr(n.value(), '&') != nullptr) {
       if (auto error = decode_references(m, n.value(), decoded)) return *error;
       n.set_value(decoded.data(), decoded.size());
     }
