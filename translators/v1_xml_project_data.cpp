@@ -146,10 +146,8 @@ std::optional<failure> group_fields(method_id m, pugi::xml_node root, const tran
     if (local_name(df.name()) != "DataField") continue;
     ++position;
     field_views_of(df, names, fields, plan.texts);
-    if (!fields[0] || trim(*fields[0]).empty()) {
-      return bad_request(m, "DataField #" + std::to_string(position) + " has no DataFieldId");
-    }
-    const std::string_view id = trim(*fields[0]);
+    const std::string_view id = fields[0] ? trim(*fields[0]) : std::string_view{};
+    if (id.empty()) return bad_request(m, "DataField #" + std::to_string(position) + " has no DataFieldId");
     const std::optional<std::string_view>& value = fields[1];
     std::optional<std::string_view> index_text = fields[2] ? fields[2] : fields[3];
     if (!value && ctx.profile().data_field_without_value == missing_value::skip) continue;

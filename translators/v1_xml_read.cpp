@@ -31,10 +31,6 @@ failure bad_answer(method_id m, std::string_view path, std::string_view problem)
 
 std::string_view trim(std::string_view s) { return vf::trim(s); }
 
-bool is_namespace_declaration(std::string_view attr) {
-  if (attr.size() < 5 || attr[0] != 'x') return false;  // the usual attribute: no compare calls
-  return attr == "xmlns" || attr.starts_with("xmlns:");
-}
 
 bool is_xsi(std::string_view attr) { return attr.starts_with("xsi:"); }
 

@@ -49,7 +49,11 @@ inline std::string_view local_name(std::string_view name) {
     if (name[i] == ':') return name.substr(i + 1);
   return name;
 }
-bool is_namespace_declaration(std::string_view attr);
+// Inline: it runs on every attribute a translator looks at.
+inline bool is_namespace_declaration(std::string_view attr) {
+  if (attr.size() < 5 || attr[0] != 'x') return false;  // the usual attribute: no compare calls
+  return attr == "xmlns" || attr.starts_with("xmlns:");
+}
 bool is_xsi(std::string_view attr);
 
 // Concatenated text and CDATA children of `n` (not descendants).
