@@ -176,6 +176,18 @@ TEST_CASE("SetProjectData: pattern fallback without a schema is counted") {
     {"DataFieldId":"E","Values":["x","true"]}]}})"));
 }
 
+// field_views_of compares pugixml's C-string names as they are: a prefixed attribute is
+// matched on the part after its first ':', a namespace declaration never, a name that only
+// starts like a wanted one never, and the first attribute of a name wins.
+TEST_CASE("SetProjectData: DataField attributes by local name, prefixed or not") {
+  CHECK(fails(method_id::SetProjectData,
+              data_request(R"(<DataField xmlns:p="urn:x" p:DataFieldId="A" p:Value="1"/>)"
+                           R"(<DataField DataFieldId="B" xmlns:Value="urn:v" ValueX="no" Valu="no" Value="2" Value2="no"/>)"
+                           R"(<DataField q:r:DataFieldId="C" DataFieldId="D" Value="3" v:Value="4"/>)")) ==
+        R"(no failure: {"Project":{"DataFields":[{"DataFieldId":"A","Value":"1"},{"DataFieldId":"B","Value":"2"},)"
+        R"({"DataFieldId":"D","Value":"3"}]}})");
+}
+
 TEST_CASE("SetProjectData: absent Value is null for single fields and \"\" for instances") {
   auto r = v1_request_to_v2_with_current(method_id::SetProjectData,
                                          data_request(R"(<DataField DataFieldId="A"/><DataField DataFieldId="B" Instance="0"/>)"),
