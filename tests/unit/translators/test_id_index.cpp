@@ -1,4 +1,4 @@
-// translators/id_index.hpp: the per-write id -> number table and its hash.
+// translators/id_index.hpp: the per-write id -> number table, and its hash (short_hash.hpp).
 #include <doctest/doctest.h>
 
 #include <deque>
@@ -7,7 +7,7 @@
 #include "translators/id_index.hpp"
 
 using pcbridge::translators::id_index;
-namespace detail = pcbridge::translators::detail;
+using pcbridge::translators::short_hash;
 
 TEST_CASE("id_index: every id added is found with its value, others are not, across growth") {
   std::deque<std::string> ids;  // the index holds views: the strings must not move
@@ -35,12 +35,12 @@ TEST_CASE("id_index: every id added is found with its value, others are not, acr
 TEST_CASE("id_index hash: every byte of an id counts, whatever its length") {
   for (std::size_t size = 1; size <= 24; ++size) {
     const std::string id(size, 'a');
-    const auto base = detail::id_hash(id);
+    const auto base = short_hash(id);
     for (std::size_t at = 0; at < size; ++at) {
       std::string other = id;
       other[at] = 'b';
-      CHECK_MESSAGE(detail::id_hash(other) != base, "byte ", at, " of ", size);
+      CHECK_MESSAGE(short_hash(other) != base, "byte ", at, " of ", size);
     }
-    CHECK(detail::id_hash(id + 'a') != base);  // the length counts too
+    CHECK(short_hash(id + 'a') != base);  // the length counts too
   }
 }
