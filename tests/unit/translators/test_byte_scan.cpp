@@ -1,7 +1,8 @@
 // translators/byte_scan.hpp: find_first takes sixteen bytes at a time (SSE2), then eight (word
 // test), then one. Each class is checked against its own byte() definition, which is checked
-// against the set written out here: every byte value at every offset of a 40-byte run (the
-// sixteen-byte step, the word step, the tail), alone and after a flagged byte further on.
+// against the set written out here: every byte value at every offset of runs of 1 to 40 bytes
+// (the sixteen-byte step, the word step, the overlapping last block, the byte tail), alone and
+// with a flagged byte further on.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -20,17 +21,20 @@ void check_class(bool (*in_set)(unsigned char)) {
     const auto c = static_cast<unsigned char>(value);
     REQUIRE_MESSAGE(Class::byte(c) == in_set(c), "byte() of ", value);
   }
-  for (int value = 0; value < 256; ++value) {
-    const auto c = static_cast<unsigned char>(value);
-    for (std::size_t at = 0; at < run; ++at) {
-      // 'a' is in no class. A second flagged byte ('"', in every class but non_ascii; 0xC3
-      // there) sits after `at`: the first one must still be found.
-      std::string text(run, 'a');
-      text[at] = static_cast<char>(c);
-      if (at + 3 < run) text[at + 3] = Class::byte('"') ? '"' : '\xC3';
-      const char* found = bs::find_first<Class>(text.data(), text.data() + text.size());
-      const std::size_t expected = in_set(c) ? at : at + 3 < run ? at + 3 : run;
-      REQUIRE_MESSAGE(static_cast<std::size_t>(found - text.data()) == expected, "byte ", value, " at ", at);
+  // Every length up to `run`: the overlapping last block differs with the length.
+  for (std::size_t size = 1; size <= run; ++size) {
+    for (int value = 0; value < 256; ++value) {
+      const auto c = static_cast<unsigned char>(value);
+      for (std::size_t at = 0; at < size; ++at) {
+        // 'a' is in no class. A second flagged byte ('"', in every class but non_ascii; 0xC3
+        // there) sits after `at`: the first one must still be found.
+        std::string text(size, 'a');
+        text[at] = static_cast<char>(c);
+        if (at + 3 < size) text[at + 3] = Class::byte('"') ? '"' : '\xC3';
+        const char* found = bs::find_first<Class>(text.data(), text.data() + text.size());
+        const std::size_t expected = in_set(c) ? at : at + 3 < size ? at + 3 : size;
+        REQUIRE_MESSAGE(static_cast<std::size_t>(found - text.data()) == expected, "byte ", value, " at ", at, " of ", size);
+      }
     }
   }
   const std::string none(run, 'a');
