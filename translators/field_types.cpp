@@ -3,6 +3,7 @@
 #include "translators/field_types.hpp"
 
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "translators/json_reader.hpp"
 #include "translators/json_whole.hpp"
@@ -138,18 +139,26 @@ outcome<std::vector<std::string>> form_ids_from_forms(std::string_view v2_forms_
 }
 
 field_type_map merge_field_types(std::span<const field_type_map> maps) {
+  // Every id's type first, in first-seen order: an id two forms type differently is left out,
+  // and the flat map has no erase.
+  struct seen_type {
+    value_type type;
+    bool conflicting = false;
+  };
+  std::vector<std::string> order;
+  std::unordered_map<std::string, seen_type> seen;
   field_type_map merged;
-  std::unordered_set<std::string> conflicting;
   for (const field_type_map& m : maps) {
     for (const auto& [id, type] : m.by_id) {
-      if (conflicting.contains(id)) continue;
-      const auto [it, added] = merged.by_id.emplace(id, type);
-      if (!added && it->second != type) {
-        merged.by_id.erase(it);
-        conflicting.insert(id);
-      }
+      const auto [it, added] = seen.try_emplace(id, seen_type{type});
+      if (added) order.push_back(id);
+      else if (it->second.type != type) it->second.conflicting = true;
     }
     merged.multi_instance.insert(m.multi_instance.begin(), m.multi_instance.end());
+  }
+  for (std::string& id : order) {
+    const seen_type& s = seen.at(id);
+    if (!s.conflicting) merged.by_id.emplace(std::move(id), s.type);
   }
   return merged;
 }

@@ -6,12 +6,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "translators/outcome.hpp"
-#include "translators/string_hash.hpp"
+#include "translators/flat_string_map.hpp"
 
 namespace pcbridge::translators {
 
@@ -20,8 +18,8 @@ enum class value_type { text, date, boolean };
 // Data-field types of one form (or of all forms of a program, merged). Keys are the
 // DataFieldId and, when set, the CustomId of each field.
 struct field_type_map {
-  string_map<value_type> by_id;
-  string_set multi_instance;  // ids (public and custom) of multi-instance fields
+  flat_string_map<value_type> by_id;
+  flat_string_set multi_instance;  // ids (public and custom) of multi-instance fields
   std::optional<value_type> find(std::string_view id) const;
   bool is_multi_instance(std::string_view id) const;
 };

@@ -1,5 +1,5 @@
 #pragma once
-// The hash of the per-request tables keyed by field ids (id_index.hpp, string_hash.hpp).
+// The hash of the tables keyed by field ids (id_index.hpp, flat_string_map.hpp).
 // Internal to translators/.
 #include <cstddef>
 #include <cstdint>
