@@ -70,7 +70,7 @@ install(DIRECTORY DESTINATION ${PCBRIDGE_SYSCONF_DIR}/secrets
 install(FILES ${PCBRIDGE_PACKAGE_DIR}/pcbridge.service DESTINATION ${PCBRIDGE_UNIT_DIR}
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 install(FILES ${man_page}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-set(doc_files ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/README.md)
+set(doc_files ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/THIRD-PARTY-NOTICES ${PROJECT_SOURCE_DIR}/README.md)
 if(EXISTS ${PROJECT_SOURCE_DIR}/CHANGELOG.md)
   list(APPEND doc_files ${PROJECT_SOURCE_DIR}/CHANGELOG.md)
 endif()
@@ -79,7 +79,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/config/pcbridge.example.yaml DESTINATION ${P
 
 # The package. Version: project(); architecture: dpkg --print-architecture; run-time
 # dependencies: dpkg-shlibdeps on the binary (libboost-url1.81.0, libssl3, libyaml-cpp0.7,
-# libpugixml1v5, libstdc++6, libc6 on bookworm), so they follow whatever the build linked.
+# libstdc++6, libc6 on bookworm; pugixml is linked statically), so they follow whatever the
+# build linked.
 set(PCBRIDGE_DEB_MAINTAINER "pcbridge maintainers <pcbridge-maintainers@example.org>"
     CACHE STRING "Maintainer field of the Debian package")
 set(CPACK_GENERATOR DEB)
