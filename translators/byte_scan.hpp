@@ -79,6 +79,15 @@ struct xml_escape {
   static bool byte(unsigned char c) { return c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == 0xEF; }
 };
 
+// The ':' of a qualified name (v1_xml::local_name).
+struct colon {
+#if defined(__SSE2__)
+  static __m128i sse2(__m128i v) { return simd::equal(v, ':'); }
+#endif
+  static std::uint64_t word(std::uint64_t w) { return swar::equal(w, ':'); }
+  static bool byte(unsigned char c) { return c == ':'; }
+};
+
 // Bytes from 0x80 up: where the UTF-8 check has work to do.
 struct non_ascii {
 #if defined(__SSE2__)
