@@ -37,8 +37,7 @@ class flat_string_map {
     if (const std::size_t at = position(key, hash); at != npos) return {begin() + static_cast<std::ptrdiff_t>(at), false};
     if ((entries_.size() + 1) * 2 > slots_.size()) grow();
     entries_.emplace_back(std::move(key), std::move(value));
-    hashes_.push_back(hash);
-    place(entries_.size() - 1);
+    place(entries_.size() - 1, hash);
     return {end() - 1, true};
   }
 
@@ -74,21 +73,21 @@ class flat_string_map {
     }
   }
 
-  void place(std::size_t entry) {
+  void place(std::size_t entry, std::size_t hash) {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t i = hashes_[entry] & mask;
+    std::size_t i = hash & mask;
     while (slots_[i].entry != 0) i = (i + 1) & mask;
-    slots_[i] = slot{tag_of(hashes_[entry]), static_cast<std::uint32_t>(entry + 1)};
+    slots_[i] = slot{tag_of(hash), static_cast<std::uint32_t>(entry + 1)};
   }
 
-  // Doubles the table (16 slots at first), so that it stays at most half full.
+  // Doubles the table (16 slots at first), so that it stays at most half full. The map is
+  // filled once, so hashing the keys again here costs less than keeping their hashes.
   void grow() {
     slots_.assign(slots_.empty() ? 16 : slots_.size() * 2, slot{});
-    for (std::size_t e = 0; e < entries_.size(); ++e) place(e);
+    for (std::size_t e = 0; e < entries_.size(); ++e) place(e, short_hash(entries_[e].first));
   }
 
   std::vector<value_type> entries_;
-  std::vector<std::size_t> hashes_;  // by entry, for growing without hashing again
   std::vector<slot> slots_;
 };
 

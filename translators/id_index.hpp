@@ -15,7 +15,6 @@
 
 namespace pcbridge::translators {
 
-
 class id_index {
  public:
   // Room for `capacity` ids at a load factor of at most one half.

@@ -17,7 +17,6 @@
 
 namespace pcbridge::translators::json {
 
-
 enum class kind : std::uint8_t { object, array, string, number, boolean, null, end, invalid };
 
 class reader {
@@ -78,7 +77,8 @@ class reader {
   bool skip_value(int depth) {
     if (depth > max_depth) return fail("nesting too deep");
     skip_ws();
-    if (p_ != end_ && *p_ == '"') return string_at_quote(skipped_view_, skipped_);
+    std::string_view ignored;
+    if (p_ != end_ && *p_ == '"') return string_at_quote(ignored, skipped_);
     if (end_ - p_ >= 4 && std::memcmp(p_, "null", 4) == 0) {
       p_ += 4;
       return true;
@@ -165,7 +165,6 @@ class reader {
   }
 
   std::string skipped_;  // skip_value's decoded strings: one buffer, not one per value
-  std::string_view skipped_view_;
   const char* p_;
   const char* begin_;
   const char* end_;

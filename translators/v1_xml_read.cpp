@@ -31,7 +31,6 @@ failure bad_answer(method_id m, std::string_view path, std::string_view problem)
 
 std::string_view trim(std::string_view s) { return vf::trim(s); }
 
-
 bool is_xsi(std::string_view attr) { return attr.starts_with("xsi:"); }
 
 std::string text_content(pugi::xml_node n) {
@@ -103,7 +102,7 @@ void field_views_of(pugi::xml_node n, std::span<const std::string_view> names,
   std::size_t missing = names.size();
   for (pugi::xml_attribute a = n.first_attribute(); a && missing > 0; a = a.next_attribute()) {
     const char* an = a.name();
-    if (an[0] == 'x' && is_namespace_declaration(an)) continue;
+    if (an[0] == 'x' && is_namespace_declaration(an)) continue;  // the first byte before a strlen
     const std::size_t i = attribute_name_position(an, names);
     if (i < names.size() && !out[i]) {  // the first attribute of a name wins, as in field_of
       out[i].emplace(a.value());
