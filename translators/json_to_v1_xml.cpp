@@ -3,6 +3,8 @@
 #include "translators/json_to_v1_xml.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <string>
 
 #include "translators/json_to_v1_xml_engine.hpp"
@@ -48,15 +50,14 @@ const char* kind_name(kind k) {
 void frame::reset() {
   attrs.clear();
   attr_names.clear();
-  attr_name_set.clear();
+  if (!attr_name_set.empty()) attr_name_set.clear();  // clearing even an empty one writes its buckets
   late_attrs.clear();
-  owned_names.clear();
+  if (!owned_names.empty()) owned_names.clear();
   pending.clear();
   trailing.clear();
   beside.clear();
   flushed = false;
   attr_end = 0;
-  rule_count = 0;
   typed = false;
   children.clear();
   field_id.clear();
@@ -126,35 +127,54 @@ frame& engine::open(int depth, std::string_view name, std::string_view parent, s
 
 // Scanning every rule table with string compares for each element was a visible share of a
 // translation; an answer has few kinds of element and many of each (every DataField), so the
-// rules of a kind are collected once per engine and copied after that.
+// rules of a kind are collected once per engine and shared by its elements after that.
 void engine::collect_rules(frame& f) {
+  // Most elements are of the kind the last element at their depth was (the next DataField).
+  if (const rule_set* last = f.rules;
+      last != nullptr && last->is_root == f.is_root && last->name == f.name && last->parent == f.parent) {
+    f.typed = last->typed;
+    return;
+  }
   for (const rule_set& s : rule_sets_) {
     if (s.is_root == f.is_root && s.name == f.name && s.parent == f.parent) {
-      std::copy_n(s.rules.begin(), s.count, f.rules.begin());
-      f.rule_count = s.count;
+      f.rules = &s;
       f.typed = s.typed;
       return;
     }
   }
-  auto collect = [&f](std::span<const member_rule> table) {
+  if (rule_sets_.size() >= max_rule_sets && !f.own_rules) f.own_rules = std::make_unique<rule_set>();
+  rule_set& s = rule_sets_.size() < max_rule_sets ? rule_sets_.emplace_back() : *f.own_rules;
+  s = rule_set{};
+  s.name.assign(f.name);
+  s.parent.assign(f.parent);
+  s.is_root = f.is_root;
+  std::size_t collected = 0;  // the first max_rules_per_element rules that match, of either use
+  auto collect = [&](std::span<const member_rule> table) {
     for (const auto& rule : table) {
-      if (f.rule_count < max_rules_per_element && element_matches(rule.element, f)) {
-        f.rules[f.rule_count++] = &rule;
-        if (rule.act == action::field_value || rule.act == action::field_values) f.typed = true;
+      if (collected == max_rules_per_element || !element_matches(rule.element, f)) continue;
+      ++collected;
+      if (rule.act == action::add_default || rule.act == action::deleted_default) {
+        s.defaults[s.default_count++] = &rule;
+        continue;
       }
+      s.with_key_size[std::min(rule.key.size(), rule_set::max_indexed_key_size)] |= std::uint32_t{1} << s.lookup_count;
+      s.lookup[s.lookup_count++] = &rule;
+      if (rule.act == action::field_value || rule.act == action::field_values) s.typed = true;
     }
   };
   for (const auto& part : rules_.parts) collect(part);
   collect(rules::common_rules());
-  if (rule_sets_.size() < max_rule_sets) {
-    rule_sets_.push_back({std::string(f.name), std::string(f.parent), f.is_root, f.rules, f.rule_count, f.typed});
-  }
+  f.rules = &s;
+  f.typed = s.typed;
 }
 
 const rules::member_rule* engine::find(const frame& f, std::string_view key) const {
-  for (std::size_t i = 0; i < f.rule_count; ++i) {
-    const member_rule* r = f.rules[i];
-    if (r->key == key && r->act != action::add_default && r->act != action::deleted_default) return r;
+  const rule_set& s = *f.rules;
+  // Candidates in table order: the lowest set bit first.
+  for (std::uint32_t candidates = s.with_key_size[std::min(key.size(), rule_set::max_indexed_key_size)];
+       candidates != 0; candidates &= candidates - 1) {
+    const member_rule* r = s.lookup[static_cast<std::size_t>(std::countr_zero(candidates))];
+    if (r->key == key) return r;
   }
   return nullptr;
 }
@@ -337,8 +357,8 @@ bool engine::array(std::string& sink, std::string_view wrapper, std::string_view
 }
 
 void engine::finish(frame& f) {
-  for (std::size_t i = 0; i < f.rule_count; ++i) {
-    const member_rule* r = f.rules[i];
+  for (std::size_t i = 0; i < f.rules->default_count; ++i) {
+    const member_rule* r = f.rules->defaults[i];
     if (r->act == action::add_default) add_attr(f, r->key, r->to, true);  // no-op when present
     if (r->act == action::deleted_default && compat_.status_deleted) {
       add_attr(f, r->key, *rules::spell_boolean("false", compat_.object_booleans), true);

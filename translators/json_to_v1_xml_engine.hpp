@@ -6,7 +6,9 @@
 //   json_to_v1_xml_fields.cpp  data fields: typing by schema, one element per instance
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
+#include <memory>
 #include <span>
 #include <string>
 #include <unordered_set>
@@ -22,7 +24,7 @@
 
 namespace pcbridge::translators::json_to_xml {
 
-inline constexpr std::size_t max_rules_per_element = 32;
+inline constexpr std::size_t max_rules_per_element = 32;  // fits rule_set::with_key_size's bits
 inline constexpr std::size_t max_flatten_map = 8;
 // Kinds of element whose rules an engine remembers (engine::collect_rules); more kinds (a
 // hostile answer with many distinct names) are collected each time, as before the cache.
@@ -31,6 +33,24 @@ inline constexpr std::size_t max_rule_sets = 16;
 // Member names of a data field that identify it in the form schema (mapping.md §3).
 inline constexpr std::string_view field_id_member = "DataFieldId";
 inline constexpr std::string_view field_custom_id_member = "CustomId";
+
+// The rules of one kind of element: they depend only on (name, parent, is_root) once the
+// method is fixed. Split by use: `lookup` answers a member (engine::find), `defaults` fill in
+// absent attributes when the element ends (engine::finish); each keeps table order.
+struct rule_set {
+  std::string name, parent;
+  bool is_root = false;
+  bool typed = false;
+  std::array<const rules::member_rule*, max_rules_per_element> lookup{};
+  std::size_t lookup_count = 0;
+  // Bit i of with_key_size[n]: lookup[i]->key is n bytes long (n < max_indexed_key_size),
+  // so a member name is compared only with the rule keys of its length; longer keys are
+  // all in with_key_size[max_indexed_key_size].
+  static constexpr std::size_t max_indexed_key_size = 31;
+  std::array<std::uint32_t, max_indexed_key_size + 1> with_key_size{};
+  std::array<const rules::member_rule*, max_rules_per_element> defaults{};
+  std::size_t default_count = 0;
+};
 
 // One XML element being written. Frames are reused by depth, so their buffers keep their
 // capacity from one element to the next and steady-state translation does not allocate.
@@ -52,12 +72,14 @@ struct frame {
   // element). They are inserted at attr_end once, when the element ends: inserting each one
   // as it came would move all the children written so far, quadratic for wide objects.
   std::string late_attrs;
+  std::unique_ptr<rule_set> own_rules;  // when the engine remembers too many kinds already (max_rule_sets)
   // attr_names as a set once an element has many attributes: the duplicate check stays
   // linear for a hostile wide object, and small elements keep the cheap scan.
   std::unordered_set<std::string_view> attr_name_set;
 
-  std::array<const rules::member_rule*, max_rules_per_element> rules{};
-  std::size_t rule_count = 0;
+  // Of this kind of element (engine::collect_rules); kept by reset: the next element at this
+  // depth is most often of the same kind.
+  const rule_set* rules = nullptr;
 
   // Data fields (typed): written when they end, once per instance; children buffered here.
   bool typed = false;
@@ -74,15 +96,6 @@ struct frame {
   void reset();
 };
 
-// The rules of one kind of element: they depend only on (name, parent, is_root) once the
-// method is fixed.
-struct rule_set {
-  std::string name, parent;
-  bool is_root = false;
-  std::array<const rules::member_rule*, max_rules_per_element> rules{};
-  std::size_t count = 0;
-  bool typed = false;
-};
 
 class engine {
  public:
@@ -141,7 +154,7 @@ class engine {
   const compat_profile& compat_;
   std::string& out_;
   std::deque<frame> frames_;
-  std::vector<rule_set> rule_sets_;
+  std::deque<rule_set> rule_sets_;  // a deque: frames point into it while it grows
   int fallbacks_ = 0;
   std::vector<std::string> path_;  // innermost first
   std::string problem_;

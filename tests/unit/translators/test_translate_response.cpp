@@ -264,3 +264,31 @@ TEST_CASE("a long answer keeps its order and is complete") {
   }
   CHECK(n == 2000);
 }
+
+TEST_CASE("rules reach every kind of element: more kinds than an engine remembers, kinds alternating at one depth") {
+  // K0..K15 with the root and Project are more kinds than the 16 whose rules an engine keeps,
+  // so the fields and attachments after them take the path that collects rules each time.
+  // At one depth the kinds then alternate: a typed DataField (its date converted without a
+  // schema), an Attachment (never typed, CustomId dropped), a DataField again.
+  std::string json = R"({"Project":{)";
+  std::string expected = "<Project>";
+  for (int i = 0; i < 16; ++i) {
+    const std::string name = "K" + std::to_string(i);
+    json += "\"" + name + "\":{\"IsAdmin\":" + (i % 2 ? "true" : "false") + "},";
+    expected += "<" + name + " IsAdmin=\"" + (i % 2 ? "True" : "False") + "\"/>";
+  }
+  json += R"("DataFields":[{"DataFieldId":"A","CustomId":"c","Value":"2024-02-02"}],)"
+          R"("Attachments":[{"CustomId":"c","Value":"2024-02-02"}],)"
+          R"("CalculatedFields":[{"DataFieldId":"B","Value":"2024-02-03"}]}})";
+  expected += R"(<DataFields><DataField DataFieldId="A" Value="02/02/2024"/></DataFields>)"
+              R"(<Attachments><Attachment Value="2024-02-02"/></Attachments>)"
+              R"(<CalculatedFields><DataField DataFieldId="B" Value="02/03/2024"/></CalculatedFields></Project>)";
+  CHECK(inner(ok(method_id::GetProjectData, json)) == expected);
+  // The same kinds, few enough to be remembered.
+  CHECK(inner(ok(method_id::GetProjectData,
+                 R"({"Project":{"DataFields":[{"DataFieldId":"A","Value":"2024-02-02"}],"Attachments":[{"Value":"2024-02-02"}],)"
+                 R"("CalculatedFields":[{"DataFieldId":"B","Value":"2024-02-03"}]}})")) ==
+        R"(<Project><DataFields><DataField DataFieldId="A" Value="02/02/2024"/></DataFields>)"
+        R"(<Attachments><Attachment Value="2024-02-02"/></Attachments>)"
+        R"(<CalculatedFields><DataField DataFieldId="B" Value="02/03/2024"/></CalculatedFields></Project>)");
+}
