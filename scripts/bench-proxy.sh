@@ -8,6 +8,8 @@
 #        PERF_OUT=FILE: instead, record pcbridge with perf (cpu-clock, call graphs) over one
 #        distinct-request run into FILE (perf report -i FILE), and stop
 #        PERF_CALLGRAPH="--call-graph dwarf": perf's call-graph option (default -g, frame pointers)
+#        PCBRIDGE_WRAP="env LD_PRELOAD=...": a command pcbridge (only) is started under, to try
+#        e.g. another allocator against the same nginx runs
 #        CALLGRIND_OUT=FILE: instead, run pcbridge under valgrind callgrind for one distinct-request
 #        run (4 connections; instruction counts do not depend on the machine's load), write
 #        FILE (callgrind_annotate FILE), and stop. Divide by the RESULT line's requests; start-up
@@ -159,7 +161,7 @@ auth="Basic $(printf 'bench:bench-password' | base64)"
 
 nginx -p "$tmp/upstream" -c "$tmp/upstream/nginx.conf" 2>"$tmp/upstream/logs/stderr" & pids+=($!); up_pid=$!
 nginx -p "$tmp/front" -c "$tmp/front/nginx.conf" 2>"$tmp/front/logs/stderr" & pids+=($!); ngx_pid=$!
-wrap=()
+wrap=(${PCBRIDGE_WRAP:-})
 [ -n "${CALLGRIND_OUT:-}" ] && wrap=(valgrind --tool=callgrind --callgrind-out-file="$CALLGRIND_OUT")
 "${wrap[@]}" "$pcbridge_bin" --config "$tmp/pcbridge.yaml" >"$tmp/pcbridge.log" 2>&1 & pids+=($!); pcb_pid=$!
 
