@@ -2,9 +2,7 @@
 // over the JSON text, elements, members, arrays and closing tags, and the error it reports.
 #include "translators/json_to_v1_xml.hpp"
 
-#include <algorithm>
-#include <bit>
-#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "translators/json_to_v1_xml_engine.hpp"
@@ -21,15 +19,6 @@ using json::kind;
 using rules::action;
 using rules::expect;
 using rules::member_rule;
-
-bool element_matches(std::string_view pattern, const frame& f) {
-  if (pattern == "*") return true;
-  if (pattern == "/") return f.is_root;
-  if (f.is_root) return false;
-  const auto slash = pattern.find('/');
-  if (slash == std::string_view::npos) return pattern == f.name;
-  return pattern.substr(slash + 1) == f.name && pattern.substr(0, slash) == f.parent;
-}
 
 }  // namespace
 
@@ -68,10 +57,17 @@ void frame::reset() {
   value_count = 0;
 }
 
-engine::engine(method_id method, std::string_view json, const translate_context& ctx, std::string& out)
+engine::engine(method_id method, std::string_view json, const translate_context& ctx, std::string& out, workspace& w)
     : method_(method), input_(json), r_(json), rules_(rules::rules_for(method)), types_(ctx.types),
-      compat_(ctx.profile()),
-      out_(out) {}
+      compat_(ctx.profile()), out_(out), w_(w), frames_(w.frames), rule_sets_(w.rule_sets), path_(w.path),
+      problem_(w.problem), late_attr_(w.late_attr), date_scratch_(w.date_scratch), item_value_(w.item_value),
+      flat_key_(w.flat_key), flat_value_(w.flat_value), flat_values_(w.flat_values), flat_unmapped_(w.flat_unmapped) {
+  // A kind's rules depend on the method: none of the last answer's may be taken for this one's.
+  for (frame& f : frames_) f.rules = nullptr;
+  path_.clear();
+  problem_.clear();
+}
+
 
 bool engine::run(std::string_view root) {
   out_.append(rules::xml_declaration);
@@ -123,60 +119,6 @@ frame& engine::open(int depth, std::string_view name, std::string_view parent, s
   f.out = out;
   collect_rules(f);
   return f;
-}
-
-// Scanning every rule table with string compares for each element was a visible share of a
-// translation; an answer has few kinds of element and many of each (every DataField), so the
-// rules of a kind are collected once per engine and shared by its elements after that.
-void engine::collect_rules(frame& f) {
-  // Most elements are of the kind the last element at their depth was (the next DataField).
-  if (const rule_set* last = f.rules;
-      last != nullptr && last->is_root == f.is_root && last->name == f.name && last->parent == f.parent) {
-    f.typed = last->typed;
-    return;
-  }
-  for (const rule_set& s : rule_sets_) {
-    if (s.is_root == f.is_root && s.name == f.name && s.parent == f.parent) {
-      f.rules = &s;
-      f.typed = s.typed;
-      return;
-    }
-  }
-  if (rule_sets_.size() >= max_rule_sets && !f.own_rules) f.own_rules = std::make_unique<rule_set>();
-  rule_set& s = rule_sets_.size() < max_rule_sets ? rule_sets_.emplace_back() : *f.own_rules;
-  s = rule_set{};
-  s.name.assign(f.name);
-  s.parent.assign(f.parent);
-  s.is_root = f.is_root;
-  std::size_t collected = 0;  // the first max_rules_per_element rules that match, of either use
-  auto collect = [&](std::span<const member_rule> table) {
-    for (const auto& rule : table) {
-      if (collected == max_rules_per_element || !element_matches(rule.element, f)) continue;
-      ++collected;
-      if (rule.act == action::add_default || rule.act == action::deleted_default) {
-        s.defaults[s.default_count++] = &rule;
-        continue;
-      }
-      s.with_key_size[std::min(rule.key.size(), rule_set::max_indexed_key_size)] |= std::uint32_t{1} << s.lookup_count;
-      s.lookup[s.lookup_count++] = &rule;
-      if (rule.act == action::field_value || rule.act == action::field_values) s.typed = true;
-    }
-  };
-  for (const auto& part : rules_.parts) collect(part);
-  collect(rules::common_rules());
-  f.rules = &s;
-  f.typed = s.typed;
-}
-
-const rules::member_rule* engine::find(const frame& f, std::string_view key) const {
-  const rule_set& s = *f.rules;
-  // Candidates in table order: the lowest set bit first.
-  for (std::uint32_t candidates = s.with_key_size[std::min(key.size(), rule_set::max_indexed_key_size)];
-       candidates != 0; candidates &= candidates - 1) {
-    const member_rule* r = s.lookup[static_cast<std::size_t>(std::countr_zero(candidates))];
-    if (r->key == key) return r;
-  }
-  return nullptr;
 }
 
 // Object at frames_[depth]; the reader is on its '{'.
@@ -398,7 +340,20 @@ outcome<translated> json_to_v1_xml(method_id method, std::string_view root, std:
                                    const translate_context& ctx) {
   translated result;
   result.body.reserve(v2_json.size() + v2_json.size() / 8 + 256);
-  json_to_xml::engine e(method, v2_json, ctx, result.body);
+  // The thread's workspace, unless an engine already runs on it (never today: nothing
+  // translates while translating, but a fresh one is cheap insurance).
+  thread_local json_to_xml::workspace shared;
+  std::optional<json_to_xml::workspace> own;
+  json_to_xml::workspace& w = shared.in_use ? own.emplace() : shared;
+  w.in_use = true;
+  struct release_after {
+    json_to_xml::workspace& w;
+    ~release_after() {
+      w.release_large();
+      w.in_use = false;
+    }
+  } guard{w};
+  json_to_xml::engine e(method, v2_json, ctx, result.body, w);
   if (!e.run(root)) return e.error();
   result.typing_fallbacks = e.fallbacks();
   return result;

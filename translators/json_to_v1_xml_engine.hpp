@@ -4,6 +4,8 @@
 //   json_to_v1_xml.cpp         the walk: elements, members, arrays, closing tags, errors
 //   json_to_v1_xml_parts.cpp   attributes, <Url>, flattened objects, inquiry dates
 //   json_to_v1_xml_fields.cpp  data fields: typing by schema, one element per instance
+//   json_to_v1_xml_rules.cpp   the rules of each kind of element, a member's rule
+//   json_to_v1_xml_workspace.cpp  what engines keep between answers
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -97,9 +99,24 @@ struct frame {
 };
 
 
+// What engines keep from one answer to the next (one per thread, json_to_v1_xml.cpp): the
+// frames and rule sets keep their buffers, so answer after answer does not allocate them again.
+struct workspace {
+  std::deque<frame> frames;
+  std::deque<rule_set> rule_sets;  // a deque: frames point into it while it grows
+  std::vector<std::string> path;
+  std::string problem, late_attr, date_scratch, item_value, flat_key, flat_value;
+  std::array<std::string, max_flatten_map> flat_values;
+  std::vector<std::pair<std::string, std::string>> flat_unmapped;
+  bool in_use = false;  // an engine runs on it
+
+  // After an answer: what one large answer made large is freed, not kept for every later one.
+  void release_large();
+};
+
 class engine {
  public:
-  engine(method_id method, std::string_view json, const translate_context& ctx, std::string& out);
+  engine(method_id method, std::string_view json, const translate_context& ctx, std::string& out, workspace& w);
 
   bool run(std::string_view root);
   int fallbacks() const { return fallbacks_; }
@@ -153,14 +170,16 @@ class engine {
   const field_type_map* types_;
   const compat_profile& compat_;
   std::string& out_;
-  std::deque<frame> frames_;
-  std::deque<rule_set> rule_sets_;  // a deque: frames point into it while it grows
+  workspace& w_;
+  std::deque<frame>& frames_;
+  std::deque<rule_set>& rule_sets_;
+  std::size_t rule_set_count_ = 0;  // rule_sets_[0..count) are this answer's
   int fallbacks_ = 0;
-  std::vector<std::string> path_;  // innermost first
-  std::string problem_;
-  std::string late_attr_, date_scratch_, item_value_, flat_key_, flat_value_;
-  std::array<std::string, max_flatten_map> flat_values_;
-  std::vector<std::pair<std::string, std::string>> flat_unmapped_;
+  std::vector<std::string>& path_;  // innermost first
+  std::string& problem_;
+  std::string &late_attr_, &date_scratch_, &item_value_, &flat_key_, &flat_value_;
+  std::array<std::string, max_flatten_map>& flat_values_;
+  std::vector<std::pair<std::string, std::string>>& flat_unmapped_;
 };
 
 // Name of a JSON kind for error messages ("object", "end of input", ...).
