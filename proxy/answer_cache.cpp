@@ -24,19 +24,18 @@ awaitable<cached_answer> answer_cache::get(const std::string& key, std::chrono::
   }
   if (auto it = in_flight_.find(key); it != in_flight_.end()) {
     auto f = it->second;
-    co_await f->done->async_wait(use_tuple);
+    co_await f->done.async_wait(use_tuple);
     if (f->result) co_return cached_answer{f->result, cache_outcome::coalesced};
     // The leader got no answer to share (its own quota refusal, say): fetch alone.
     auto own = co_await fetch();
     co_return cached_answer{std::move(own), bypass ? cache_outcome::bypass : cache_outcome::miss};
   }
 
-  auto f = std::make_shared<flight>();
-  f->done = std::make_shared<asio::steady_timer>(executor_, token_clock::time_point::max());
+  auto f = std::make_shared<flight>(executor_);
   in_flight_[key] = f;
   f->result = co_await fetch();
   in_flight_.erase(key);
-  f->done->expires_at(token_clock::time_point::min());  // wakes the followers
+  f->done.expires_at(token_clock::time_point::min());  // wakes the followers
 
   const bool success = f->result && f->result->failure == upstream_failure::none &&
                        f->result->response.result_int() / 100 == 2;

@@ -44,7 +44,8 @@ class answer_cache {
 
  private:
   struct flight {
-    std::shared_ptr<asio::steady_timer> done;
+    explicit flight(const asio::any_io_executor& executor) : done(executor, token_clock::time_point::max()) {}
+    asio::steady_timer done;  // followers wait on it; one allocation with the flight
     std::shared_ptr<const upstream_result> result;
   };
   struct stored {

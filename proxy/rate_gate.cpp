@@ -53,8 +53,10 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
   std::chrono::milliseconds head_wait{0};
   bool head_wait_exact = false;
   {
-    key_state& k = state_for(api_key);
-    if (k.queue.empty() && !k.dispatching) {
+    // Looked up, not made: a key that passes at once needs no state (nor its allocations).
+    const auto known = keys_.find(api_key);
+    const key_state* k = known == keys_.end() ? nullptr : known->second.get();
+    if (k == nullptr || (k->queue.empty() && !k->dispatching)) {
       // Fast path: nobody waiting and the backend has a slot now.
       auto wait = co_await backend_.try_start(api_key);
       if (wait.count() == 0) {
@@ -63,9 +65,9 @@ awaitable<admission_result> rate_gate::admit(const std::string& api_key, bool fr
       }
       head_wait = wait;
       head_wait_exact = true;
-    } else if (k.dispatching) {
+    } else if (k->dispatching) {
       head_wait = std::max(std::chrono::milliseconds(0),
-                           std::chrono::ceil<std::chrono::milliseconds>(k.wakeup.expiry() - steady::now()));
+                           std::chrono::ceil<std::chrono::milliseconds>(k->wakeup.expiry() - steady::now()));
     }
   }
   key_state& k = state_for(api_key);

@@ -10,9 +10,16 @@ namespace {
 
 // Identical GETs of one V2 identity share answers (answer_cache.hpp).
 std::string cache_key(const request_state& st, const std::string& v2_target) {
-  std::string key = st.creds.client_id;
-  for (const std::string& part : {st.api_key, v2_target, header_value(st.req, "Mfa-One-Time-Password"),
-                                  header_value(st.req, "Mfa-Session-Token")}) {
+  const std::string otp = header_value(st.req, "Mfa-One-Time-Password");
+  const std::string session = header_value(st.req, "Mfa-Session-Token");
+  // Views, and the whole size reserved: a braced list of strings copied each part first.
+  const std::string_view parts[] = {st.api_key, v2_target, otp, session};
+  std::size_t size = st.creds.client_id.size();
+  for (std::string_view part : parts) size += 1 + part.size();
+  std::string key;
+  key.reserve(size);
+  key += st.creds.client_id;
+  for (std::string_view part : parts) {
     key.push_back('\0');
     key += part;
   }

@@ -24,16 +24,20 @@ std::string header_value(const string_request& req, std::string_view name) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> upstream_headers(const request_state& st) {
-  std::vector<std::pair<std::string, std::string>> h = {
-      {"Authorization", "Bearer " + st.token},
-      {"X-ApiKey", st.api_key},
-      {"Accept", "application/json"},
-      {"X-Request-Id", st.rec.request_id},
-  };
+std::vector<std::pair<std::string, std::string>> upstream_headers(const request_state& st, std::size_t room_for) {
+  // Built in place: a braced list would copy every pair (and its strings) into the vector.
+  std::vector<std::pair<std::string, std::string>> h;
+  h.reserve(6 + room_for);
+  std::string bearer;
+  bearer.reserve(7 + st.token.size());
+  bearer.append("Bearer ").append(st.token);
+  h.emplace_back("Authorization", std::move(bearer));
+  h.emplace_back("X-ApiKey", st.api_key);
+  h.emplace_back("Accept", "application/json");
+  h.emplace_back("X-Request-Id", st.rec.request_id);
   for (const char* mfa : {"Mfa-One-Time-Password", "Mfa-Session-Token"}) {
     std::string value = header_value(st.req, mfa);
-    if (!value.empty()) h.emplace_back(mfa, value);
+    if (!value.empty()) h.emplace_back(mfa, std::move(value));
   }
   return h;
 }
@@ -102,7 +106,7 @@ awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_c
     upstream_request up;
     up.method = call.method;
     up.target = g.api.path_prefix + call.v2_target;
-    up.headers = upstream_headers(st);
+    up.headers = upstream_headers(st, call.headers.size());
     up.headers.insert(up.headers.end(), call.headers.begin(), call.headers.end());
     up.body = call.body;
     up.idempotent = call.idempotent;

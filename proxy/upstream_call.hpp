@@ -36,8 +36,9 @@ struct api_outcome {
 awaitable<api_outcome> call_api(const gateway& g, request_state& st, const api_call& call);
 
 // Headers every upstream API call carries: bearer token, API key, Accept, request id and
-// the client's MFA headers. Never the inbound Authorization or hop-by-hop headers.
-std::vector<std::pair<std::string, std::string>> upstream_headers(const request_state& st);
+// the client's MFA headers. Never the inbound Authorization or hop-by-hop headers. `room_for`:
+// how many more the caller will add (reserved).
+std::vector<std::pair<std::string, std::string>> upstream_headers(const request_state& st, std::size_t room_for = 0);
 
 // 429 answer for a refused quota turn (queue full, wait too long, client gone).
 v1_response quota_refusal(const request_state& st, const admission_result& a);

@@ -75,15 +75,15 @@ bool pattern_matches(const std::vector<std::string_view>& parts, const std::vect
 void collect_params(const std::vector<std::string_view>& parts, const std::vector<std::string_view>& segments,
                     std::vector<std::pair<std::string, std::string>>& params) {
   params.clear();
+  params.reserve(4);  // no V1 path has more parameters: one allocation, not one per parameter
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (is_param(parts[i])) params.emplace_back(std::string(param_name(parts[i])), std::string(segments[i]));
   }
 }
 
-// Writes the template with each {Name} replaced by its raw (still encoded) value.
-std::string fill_template(const std::vector<std::string_view>& parts,
-                          const std::vector<std::pair<std::string, std::string>>& params) {
-  std::string out;
+// Appends the template with each {Name} replaced by its raw (still encoded) value.
+void fill_template(const std::vector<std::string_view>& parts,
+                   const std::vector<std::pair<std::string, std::string>>& params, std::string& out) {
   bool first = true;
   for (std::string_view part : parts) {
     if (!first) out += '/';
@@ -99,7 +99,6 @@ std::string fill_template(const std::vector<std::string_view>& parts,
       }
     }
   }
-  return out;
 }
 
 std::string_view verb_name(http_verb v) {
@@ -202,22 +201,20 @@ outcome<route_match> match_v1(http_verb verb, std::string_view target,
                             " is not allowed on this path; allowed: " + allowed};
   }
 
-  std::string v2_path;
+  auto v2_query = rewrite_v1_query(query, opts.default_offset);
+  if (!v2_query) return v2_query.error();
+  // Room for the longest V2 path a V1 one of this length makes (templates add "/Draft").
+  m.v2_target.reserve(v2_prefix.size() + rest.size() + 32 + 1 + v2_query->size());
+  m.v2_target += v2_prefix;
   if (found != nullptr) {
     m.matched = found->row;
     collect_params(found->v1_parts, *segments, m.params);
     const bool admin = opts.admin && !m.matched->v2_admin_template.empty();
-    v2_path = fill_template(admin ? found->v2_admin_parts : found->v2_parts, m.params);
+    fill_template(admin ? found->v2_admin_parts : found->v2_parts, m.params, m.v2_target);
   } else {
     m.matched = verb == http_verb::get ? &generic_get_route() : &route_for(method_id::Generic);
-    v2_path = std::string(rest);
+    m.v2_target += rest;
   }
-
-  auto v2_query = rewrite_v1_query(query, opts.default_offset);
-  if (!v2_query) return v2_query.error();
-  m.v2_target.reserve(v2_prefix.size() + v2_path.size() + 1 + v2_query->size());
-  m.v2_target += v2_prefix;
-  m.v2_target += v2_path;
   if (!v2_query->empty()) {
     m.v2_target += '?';
     m.v2_target += *v2_query;
