@@ -9,7 +9,9 @@ namespace pcbridge::translators::json_to_xml {
 void workspace::release_large() {
   // Frames beyond a usual answer's depth, and buffers past this size, go back to the heap.
   constexpr std::size_t kept_frames = 16;
-  constexpr std::size_t kept_capacity = 64 * 1024;
+  // At most 16 frames of 12 buffers of 16 KiB each stay (3 MiB in the worst case, a few KiB
+  // for usual answers): the memory a thread keeps does not grow with the answers it saw.
+  constexpr std::size_t kept_capacity = 16 * 1024;
   if (frames.size() > kept_frames) frames.resize(kept_frames);
   auto release = [](std::string& s) {
     if (s.capacity() > kept_capacity) std::string().swap(s);

@@ -74,14 +74,16 @@ TEST_CASE("after an answer, a workspace gives back what a large answer made larg
   w.frames.resize(40);
   w.frames[0].children.assign(200 * 1024, 'x');  // a 5000-field answer's children
   w.frames[1].attrs.assign(1000, 'y');           // a usual element's
+  w.frames[1].pending.assign(20 * 1024, 'p');     // just past what is kept
   w.frames[2].values.resize(100);
   w.frames[3].attr_name_set.reserve(1000);
   w.date_scratch.assign(100 * 1024, 'z');
   w.release_large();
   CHECK(w.frames.size() == 16);
-  CHECK(w.frames[0].children.capacity() < 64 * 1024);
+  CHECK(w.frames[0].children.capacity() < 16 * 1024);
+  CHECK(w.frames[1].pending.capacity() < 16 * 1024);
   CHECK(w.frames[1].attrs.capacity() >= 1000);
   CHECK(w.frames[2].values.capacity() == 0);
   CHECK(w.frames[3].attr_name_set.bucket_count() <= 64);
-  CHECK(w.date_scratch.capacity() < 64 * 1024);
+  CHECK(w.date_scratch.capacity() < 16 * 1024);
 }
