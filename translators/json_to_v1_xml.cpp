@@ -2,7 +2,6 @@
 // over the JSON text, elements, members, arrays and closing tags, and the error it reports.
 #include "translators/json_to_v1_xml.hpp"
 
-#include <optional>
 #include <string>
 
 #include "translators/json_to_v1_xml_engine.hpp"
@@ -59,7 +58,7 @@ void frame::reset() {
 
 engine::engine(method_id method, std::string_view json, const translate_context& ctx, std::string& out, workspace& w)
     : method_(method), input_(json), r_(json), rules_(rules::rules_for(method)), types_(ctx.types),
-      compat_(ctx.profile()), out_(out), w_(w), frames_(w.frames), rule_sets_(w.rule_sets), path_(w.path),
+      compat_(ctx.profile()), out_(out), frames_(w.frames), rule_sets_(w.rule_sets), path_(w.path),
       problem_(w.problem), late_attr_(w.late_attr), date_scratch_(w.date_scratch), item_value_(w.item_value),
       flat_key_(w.flat_key), flat_value_(w.flat_value), flat_values_(w.flat_values), flat_unmapped_(w.flat_unmapped) {
   // A kind's rules depend on the method: none of the last answer's may be taken for this one's.
@@ -67,7 +66,6 @@ engine::engine(method_id method, std::string_view json, const translate_context&
   path_.clear();
   problem_.clear();
 }
-
 
 bool engine::run(std::string_view root) {
   out_.append(rules::xml_declaration);
@@ -340,23 +338,14 @@ outcome<translated> json_to_v1_xml(method_id method, std::string_view root, std:
                                    const translate_context& ctx) {
   translated result;
   result.body.reserve(v2_json.size() + v2_json.size() / 8 + 256);
-  // The thread's workspace, unless an engine already runs on it (never today: nothing
-  // translates while translating, but a fresh one is cheap insurance).
-  thread_local json_to_xml::workspace shared;
-  std::optional<json_to_xml::workspace> own;
-  json_to_xml::workspace& w = shared.in_use ? own.emplace() : shared;
-  w.in_use = true;
-  struct release_after {
-    json_to_xml::workspace& w;
-    ~release_after() {
-      w.release_large();
-      w.in_use = false;
-    }
-  } guard{w};
+  // Translation never runs inside a translation, so one workspace per thread serves them all.
+  thread_local json_to_xml::workspace w;
   json_to_xml::engine e(method, v2_json, ctx, result.body, w);
-  if (!e.run(root)) return e.error();
-  result.typing_fallbacks = e.fallbacks();
-  return result;
+  const bool ok = e.run(root);
+  if (ok) result.typing_fallbacks = e.fallbacks();
+  outcome<translated> answer = ok ? outcome<translated>(std::move(result)) : outcome<translated>(e.error());
+  w.release_large();
+  return answer;
 }
 
 }  // namespace pcbridge::translators

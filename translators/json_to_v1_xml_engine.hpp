@@ -98,7 +98,6 @@ struct frame {
   void reset();
 };
 
-
 // What engines keep from one answer to the next (one per thread, json_to_v1_xml.cpp): the
 // frames and rule sets keep their buffers, so answer after answer does not allocate them again.
 struct workspace {
@@ -108,7 +107,6 @@ struct workspace {
   std::string problem, late_attr, date_scratch, item_value, flat_key, flat_value;
   std::array<std::string, max_flatten_map> flat_values;
   std::vector<std::pair<std::string, std::string>> flat_unmapped;
-  bool in_use = false;  // an engine runs on it
 
   // After an answer: what one large answer made large is freed, not kept for every later one.
   void release_large();
@@ -170,7 +168,6 @@ class engine {
   const field_type_map* types_;
   const compat_profile& compat_;
   std::string& out_;
-  workspace& w_;
   std::deque<frame>& frames_;
   std::deque<rule_set>& rule_sets_;
   std::size_t rule_set_count_ = 0;  // rule_sets_[0..count) are this answer's

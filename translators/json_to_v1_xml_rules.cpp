@@ -24,6 +24,11 @@ bool element_matches(std::string_view pattern, const frame& f) {
   return pattern.substr(slash + 1) == f.name && pattern.substr(0, slash) == f.parent;
 }
 
+// The set was collected for elements of this name, parent and rootness.
+bool same_kind(const rule_set& s, const frame& f) {
+  return s.is_root == f.is_root && s.name == f.name && s.parent == f.parent;
+}
+
 }  // namespace
 
 // Scanning every rule table with string compares for each element was a visible share of a
@@ -31,14 +36,13 @@ bool element_matches(std::string_view pattern, const frame& f) {
 // rules of a kind are collected once per engine and shared by its elements after that.
 void engine::collect_rules(frame& f) {
   // Most elements are of the kind the last element at their depth was (the next DataField).
-  if (const rule_set* last = f.rules;
-      last != nullptr && last->is_root == f.is_root && last->name == f.name && last->parent == f.parent) {
-    f.typed = last->typed;
+  if (f.rules != nullptr && same_kind(*f.rules, f)) {
+    f.typed = f.rules->typed;
     return;
   }
   for (std::size_t i = 0; i < rule_set_count_; ++i) {
     const rule_set& s = rule_sets_[i];
-    if (s.is_root == f.is_root && s.name == f.name && s.parent == f.parent) {
+    if (same_kind(s, f)) {
       f.rules = &s;
       f.typed = s.typed;
       return;

@@ -22,11 +22,11 @@ void workspace::release_large() {
     for (std::string* s : {&f.attrs, &f.pending, &f.trailing, &f.beside, &f.late_attrs, &f.children, &f.value,
                            &f.field_id, &f.custom_id, &f.key_storage, &f.value_storage, &f.name_storage})
       release(*s);
-    if (f.values.size() > 64 || f.attr_names.size() > 64) {
+    if (f.values.size() > 64) {  // values keep their size (reused by index): it is the high mark
       drop(f.values);
       drop(f.value_null);
-      drop(f.attr_names);
     }
+    if (f.attr_names.capacity() > 64) drop(f.attr_names);
     for (std::string& v : f.values) release(v);
     if (!f.owned_names.empty()) f.owned_names.clear();  // clear() keeps a deque's first block only
     if (f.attr_name_set.bucket_count() > 64) drop(f.attr_name_set);

@@ -203,7 +203,7 @@ outcome<route_match> match_v1(http_verb verb, std::string_view target,
 
   auto v2_query = rewrite_v1_query(query, opts.default_offset);
   if (!v2_query) return v2_query.error();
-  // Room for the longest V2 path a V1 one of this length makes (templates add "/Draft").
+  // A guess at the V2 length: templates add segments such as "/Draft"; a longer path grows once.
   m.v2_target.reserve(v2_prefix.size() + rest.size() + 32 + 1 + v2_query->size());
   m.v2_target += v2_prefix;
   if (found != nullptr) {

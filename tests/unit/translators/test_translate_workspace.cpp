@@ -77,6 +77,7 @@ TEST_CASE("after an answer, a workspace gives back what a large answer made larg
   w.frames[1].pending.assign(20 * 1024, 'p');     // just past what is kept
   w.frames[2].values.resize(100);
   w.frames[3].attr_name_set.reserve(1000);
+  w.frames[4].attr_names.reserve(1000);  // cleared by every element: its size says nothing
   w.date_scratch.assign(100 * 1024, 'z');
   w.release_large();
   CHECK(w.frames.size() == 16);
@@ -85,5 +86,6 @@ TEST_CASE("after an answer, a workspace gives back what a large answer made larg
   CHECK(w.frames[1].attrs.capacity() >= 1000);
   CHECK(w.frames[2].values.capacity() == 0);
   CHECK(w.frames[3].attr_name_set.bucket_count() <= 64);
+  CHECK(w.frames[4].attr_names.capacity() == 0);
   CHECK(w.date_scratch.capacity() < 16 * 1024);
 }
